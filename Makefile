@@ -1,0 +1,175 @@
+# udrv - top-level build.
+#
+#   make              libudrv (static + shared), udrvctl, examples, host tests
+#   make module       udrv.ko against KDIR (default: running kernel, else the
+#                     newest installed Debian cloud kernel headers)
+#   make static       statically linked guest programs into build/static/bin
+#   make check        host tests (plain + ASan/UBSan) and the VM suite on both
+#                     kernel lines; ends with "N passed, N failed"
+#   make demo         boots the VM with edu and runs the sample driver
+#   make bench        register-access benchmark in the VM
+#   make install      PREFIX/DESTDIR: headers, libudrv, udrv.pc, udrvctl
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+B         := build
+
+WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes
+CPPFLAGS  += -D_GNU_SOURCE -Iinclude -Iinclude/uapi -Iinclude/udrv -Ilib \
+             -DUDRV_VERSION='"$(VERSION)"'
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+
+LIB_SRCS  := $(wildcard lib/*.c)
+CTL_SRCS  := $(wildcard tools/udrvctl/*.c)
+CTL_MAIN  := tools/udrvctl/main.c
+CTL_LIB   := $(filter-out $(CTL_MAIN),$(CTL_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+VM_SRCS   := $(wildcard tests/vm/*.c)
+VM_COMMON := $(wildcard tests/vm/common/*.c)
+EX_SRCS   := $(wildcard examples/*/*.c)
+BENCH_SRCS:= $(wildcard bench/*.c)
+
+# KDIR: the running kernel's build tree if present, else the newest Debian
+# cloud kernel headers (the development machines cannot load modules, so
+# the running kernel usually has no build tree).
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+          $(lastword $(sort $(wildcard /lib/modules/*-cloud-amd64/build))))
+KOUT  = $(B)/kmod/$(shell basename $$(dirname $(KDIR)))
+
+.PHONY: all lib examples unit module static check check-host check-vm demo bench install \
+        clean checkpatch
+
+all: lib $(B)/bin/udrvctl examples unit
+
+# ---- libudrv -------------------------------------------------------------
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fPIC -MMD -MP -c $< -o $@
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/static-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+
+lib: $(B)/lib/libudrv.a $(B)/lib/libudrv.so
+
+$(B)/lib/libudrv.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/lib/libudrv.so: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libudrv.so.0 -o $@ $^ -lpthread
+
+$(B)/bin/udrvctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(B)/lib/libudrv.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ -lpthread
+
+# ---- examples ------------------------------------------------------------
+define host_example
+$(B)/bin/$(basename $(notdir $(1))): $(1:%.c=$(B)/obj/%.o) $(B)/lib/libudrv.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -o $$@ $$^ -lpthread
+EX_BINS += $(B)/bin/$(basename $(notdir $(1)))
+endef
+EX_BINS :=
+$(foreach s,$(EX_SRCS),$(eval $(call host_example,$(s))))
+examples: $(EX_BINS)
+
+# ---- host unit tests (plain and sanitized) -------------------------------
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
+UNIT_SAN  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/san/%)
+unit: $(UNIT_BINS) $(UNIT_SAN)
+
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIB_OBJS) \
+		   $(CTL_LIB:%.c=$(B)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ -lpthread
+
+$(B)/tests/san/%: $(B)/san/tests/unit/%.o $(LIB_SRCS:%.c=$(B)/san/%.o) \
+		  $(CTL_LIB:%.c=$(B)/san/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ -lpthread
+
+# ---- statically linked programs for the guest ----------------------------
+# Everything lands flat in build/static/bin, which the VM harness copies
+# into the guest's /bin.
+SLIB := $(LIB_SRCS:%.c=$(B)/static-obj/%.o)
+SOBJ = $(1:%.c=$(B)/static-obj/%.o)
+define static_prog
+$(B)/static/bin/$(1): $(call SOBJ,$(2)) $(SLIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) -static $$(CFLAGS) -o $$@ $$^ -lpthread
+STATIC_BINS += $(B)/static/bin/$(1)
+endef
+STATIC_BINS :=
+$(eval $(call static_prog,udrvctl,$(CTL_SRCS)))
+$(foreach s,$(VM_SRCS),$(eval $(call static_prog,$(basename $(notdir $(s))),$(s) $(VM_COMMON))))
+$(foreach s,$(EX_SRCS) $(BENCH_SRCS),$(eval $(call static_prog,$(basename $(notdir $(s))),$(s))))
+STATIC_SCRIPTS := $(patsubst %,$(B)/static/bin/%,$(notdir $(wildcard tests/vm/*.sh bench/*.sh)))
+
+static: $(STATIC_BINS) $(STATIC_SCRIPTS)
+
+$(B)/static/bin/%.sh: tests/vm/%.sh
+	@mkdir -p $(dir $@)
+	install -m 0755 $< $@
+$(B)/static/bin/%.sh: bench/%.sh
+	@mkdir -p $(dir $@)
+	install -m 0755 $< $@
+
+# ---- kernel module -------------------------------------------------------
+# Kbuild writes its objects next to the sources, so each kernel gets its own
+# copy of kernel/ under build/kmod/<version>: the two kernel lines can be
+# built one after the other without cleaning.
+module:
+	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': install linux-headers-cloud-amd64 or set KDIR" >&2; exit 1; }
+	@mkdir -p $(KOUT)
+	cp kernel/*.c kernel/*.h kernel/Kbuild $(KOUT)/
+	$(MAKE) -C $(KDIR) M=$(abspath $(KOUT)) UDRV_TOP=$(abspath .) modules
+
+# ---- tests, demo, bench --------------------------------------------------
+check:
+	tests/run-all
+
+check-host: unit
+	tests/run-host
+
+check-vm:
+	tests/run-vm
+
+demo:
+	vm/run -- edu_demo
+
+bench:
+	bench/run
+
+checkpatch:
+	tools/checkpatch/run
+
+# ---- install -------------------------------------------------------------
+install: lib $(B)/bin/udrvctl
+	install -d $(DESTDIR)$(PREFIX)/include/udrv $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/bin
+	install -m 0644 include/udrv/*.h include/uapi/udrv_abi.h \
+		$(DESTDIR)$(PREFIX)/include/udrv/
+	install -m 0644 $(B)/lib/libudrv.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 0755 $(B)/lib/libudrv.so $(DESTDIR)$(PREFIX)/lib/libudrv.so.0
+	ln -sf libudrv.so.0 $(DESTDIR)$(PREFIX)/lib/libudrv.so
+	install -m 0755 $(B)/bin/udrvctl $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' lib/udrv.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/udrv.pc
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * udrv_abi.h - the one definition of the user/kernel ABI of /dev/udrv.
+ *
+ * Both udrv.ko and libudrv include this file; nothing else crosses the
+ * boundary.  Rules that keep it stable across 32/64-bit and versions:
+ *  - fixed-width fields only, explicit padding, every structure a multiple
+ *    of 8 bytes so i386 and x86_64 lay it out identically;
+ *  - pointers travel as __u64;
+ *  - every structure starts with a __u32 `size` that must equal the size the
+ *    agent knows (it is also encoded in the ioctl number);
+ *  - arrays reached through a pointer carry their count in the structure,
+ *    and the agent copies the structure once and never re-reads it.
+ */
+#ifndef _UAPI_UDRV_ABI_H
+#define _UAPI_UDRV_ABI_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* Bumped on any incompatible change; the library refuses a mismatch. */
+#define UDRV_ABI_VERSION	1
+
+#define UDRV_DEVICE_NAME	"udrv"
+#define UDRV_DEVICE_PATH	"/dev/udrv"
+
+#define UDRV_MAX_BARS		6
+#define UDRV_MAX_ITEMS		8	/* 6 BARs, the ROM is not exposed, 1 IRQ */
+#define UDRV_MAX_SCAN		256	/* entries the agent fills per scan call */
+#define UDRV_MAX_MULTI		4096	/* commands per multi-transfer */
+#define UDRV_MAX_CLEANUP	64	/* cleanup commands per card */
+#define UDRV_MAX_BLOCK		(64u << 20) /* bytes per string transfer */
+#define UDRV_CFG_LEGACY		256
+#define UDRV_CFG_EXTENDED	4096
+/* Unprivileged openers see this much of a device not bound to udrv. */
+#define UDRV_CFG_UNPRIV		64
+
+struct udrv_slot {
+	__u16 domain;
+	__u8 bus;
+	__u8 slot;
+	__u8 function;
+	__u8 pad[3];
+};
+
+/* UDRV_IOC_VERSION */
+struct udrv_version {
+	__u32 size;
+	__u32 abi_version;	/* out */
+	char text[56];		/* out, NUL-terminated */
+};
+
+/* UDRV_IOC_SCAN: devices matching vendor/device (0 = any), in bus order. */
+struct udrv_scan_entry {
+	struct udrv_slot slot;
+	__u16 vendor;
+	__u16 device;
+	__u32 bound;		/* 1 if bound to udrv */
+};
+
+struct udrv_scan {
+	__u32 size;
+	__u16 vendor;		/* in, 0 = any */
+	__u16 device;		/* in, 0 = any */
+	__u32 max;		/* in: capacity of entries[], <= UDRV_MAX_SCAN */
+	__u32 found;		/* out: matching devices (may exceed max) */
+	__u64 entries;		/* in: user pointer to struct udrv_scan_entry[max] */
+};
+
+/* UDRV_IOC_CARD_INFO */
+#define UDRV_ITEM_MEM		1
+#define UDRV_ITEM_IO		2
+#define UDRV_ITEM_INTERRUPT	3
+
+#define UDRV_ITEMF_PREFETCH	0x1
+#define UDRV_ITEMF_64BIT	0x2
+#define UDRV_ITEMF_MMAP		0x4	/* the BAR can be mmapped */
+
+#define UDRV_CAP_INTX		0x1
+#define UDRV_CAP_MSI		0x2
+#define UDRV_CAP_MSIX		0x4
+#define UDRV_CAP_PCIE		0x8
+
+struct udrv_item {
+	__u32 type;
+	__u32 bar;
+	__u64 phys_addr;	/* informational: the bus address */
+	__u64 length;
+	__u32 flags;
+	__u32 irq;
+};
+
+struct udrv_card_info {
+	__u32 size;
+	struct udrv_slot slot;	/* in */
+	__u16 vendor;
+	__u16 device;
+	__u16 subsys_vendor;
+	__u16 subsys_device;
+	__u32 class_code;
+	__u8 revision;
+	__u8 pad[3];
+	__u32 caps;
+	__u32 msi_vectors;
+	__u32 msix_vectors;
+	__u32 bound;
+	__u32 cfg_size;		/* 256 or 4096 */
+	__u32 num_items;
+	struct udrv_item item[UDRV_MAX_ITEMS];
+};
+
+/* UDRV_IOC_CONFIG: read or write config space. */
+struct udrv_config {
+	__u32 size;
+	struct udrv_slot slot;
+	__u32 offset;
+	__u32 bytes;		/* 1..cfg_size */
+	__u32 write;		/* 0 read, 1 write */
+	__u32 pad;
+	__u64 buf;		/* user pointer */
+};
+
+/* UDRV_IOC_REGISTER */
+#define UDRV_REG_SHARED		0x1
+
+struct udrv_register {
+	__u32 size;
+	struct udrv_slot slot;
+	__u32 options;		/* UDRV_REG_SHARED */
+	__u32 hcard;		/* out */
+};
+
+/* UDRV_IOC_UNREGISTER */
+#define UDRV_UNREG_FORCE_CLEANUP	0x1
+
+struct udrv_unregister {
+	__u32 size;
+	__u32 hcard;
+};
+
+/*
+ * Transfer commands: bit 8 marks a transfer, bit 4 memory (else I/O port),
+ * bit 3 write, bit 2 string (block), bits 0-1 log2 of the width.
+ */
+#define UDRV_CMD_NONE		0x000
+#define UDRV_CMD_MASK		0x001
+#define UDRV_CMD_XFER		0x100
+#define UDRV_CMD_MEM		0x010
+#define UDRV_CMD_WRITE		0x008
+#define UDRV_CMD_STRING		0x004
+#define UDRV_CMD_WIDTH_MASK	0x003
+#define UDRV_CMD_VALID_BITS	0x11f
+
+#define UDRV_XFER_NO_AUTOINC	0x1
+
+struct udrv_xfer {
+	__u64 addr;		/* offset in the BAR */
+	__u32 bar;
+	__u32 cmd;
+	__u32 bytes;		/* string commands: length of the block */
+	__u32 options;		/* UDRV_XFER_NO_AUTOINC */
+	__u64 data;		/* value (LE low bytes), or user pointer for strings */
+};
+
+/* UDRV_IOC_TRANSFER: one command. */
+struct udrv_transfer {
+	__u32 size;
+	__u32 hcard;
+	struct udrv_xfer xfer;
+};
+
+/* UDRV_IOC_MULTI_TRANSFER: stops at the first failing command. */
+struct udrv_multi_transfer {
+	__u32 size;
+	__u32 hcard;
+	__u32 num;		/* in, <= UDRV_MAX_MULTI */
+	__u32 done;		/* out: commands that completed */
+	__u64 cmds;		/* user pointer to struct udrv_xfer[num] */
+};
+
+/* UDRV_IOC_CLEANUP_SETUP: replaces the card's cleanup list (num 0 clears). */
+#define UDRV_CLEANUP_FORCE	0x1	/* also run on a normal unregister */
+
+struct udrv_cleanup_setup {
+	__u32 size;
+	__u32 hcard;
+	__u32 num;		/* <= UDRV_MAX_CLEANUP, no string commands */
+	__u32 options;		/* UDRV_CLEANUP_FORCE */
+	__u64 cmds;		/* user pointer to struct udrv_xfer[num] */
+};
+
+/*
+ * mmap offset of a BAR of a registered card: the card handle and the BAR
+ * index select the region, the low bits are the offset inside the BAR.
+ * Card handles are below UDRV_MAX_HANDLE, so the offset fits in 56 bits.
+ */
+#define UDRV_MAX_HANDLE		0xffff
+#define UDRV_MMAP_BAR_SHIFT	36	/* BARs up to 64 GiB can be mapped */
+#define UDRV_MMAP_CARD_SHIFT	40
+#define UDRV_MMAP_OFFSET(hcard, bar) \
+	(((__u64)(hcard) << UDRV_MMAP_CARD_SHIFT) | \
+	 ((__u64)(bar) << UDRV_MMAP_BAR_SHIFT))
+
+#define UDRV_IOC_MAGIC		'U'
+#define UDRV_IOC_VERSION	_IOWR(UDRV_IOC_MAGIC, 0x00, struct udrv_version)
+#define UDRV_IOC_SCAN		_IOWR(UDRV_IOC_MAGIC, 0x01, struct udrv_scan)
+#define UDRV_IOC_CARD_INFO	_IOWR(UDRV_IOC_MAGIC, 0x02, struct udrv_card_info)
+#define UDRV_IOC_CONFIG		_IOWR(UDRV_IOC_MAGIC, 0x03, struct udrv_config)
+#define UDRV_IOC_REGISTER	_IOWR(UDRV_IOC_MAGIC, 0x04, struct udrv_register)
+#define UDRV_IOC_UNREGISTER	_IOW(UDRV_IOC_MAGIC, 0x05, struct udrv_unregister)
+#define UDRV_IOC_TRANSFER	_IOWR(UDRV_IOC_MAGIC, 0x06, struct udrv_transfer)
+#define UDRV_IOC_MULTI_TRANSFER	_IOWR(UDRV_IOC_MAGIC, 0x07, struct udrv_multi_transfer)
+#define UDRV_IOC_CLEANUP_SETUP	_IOW(UDRV_IOC_MAGIC, 0x08, struct udrv_cleanup_setup)
+
+/*
+ * Errors: each ioctl returns 0 or one of these negative errnos, which the
+ * library maps to WD_ status codes:
+ *   EMSGSIZE  size field or ioctl size disagrees   -> WD_INCORRECT_VERSION
+ *   EINVAL    malformed field (command, width, flag, count, BAR index,
+ *             I/O command on a memory BAR or the reverse) -> WD_INVALID_PARAMETER
+ *   EFAULT    a user pointer cannot be read/written -> WD_INVALID_PARAMETER
+ *   EBADF     card handle not registered by this file -> WD_INVALID_HANDLE
+ *   ENODEV    no device in that slot                -> WD_DEVICE_NOT_FOUND
+ *   ENOLINK   device exists but is not bound to udrv -> WD_NO_DEVICE_OBJECT
+ *   EBUSY     device already owned                  -> WD_RESOURCE_OVERLAP
+ *   ERANGE    offset/size outside the BAR or config space -> WD_OUT_OF_RANGE
+ *   EILSEQ    offset not aligned to the access width -> WD_BAD_ALIGNMENT
+ *   EPERM     config write to a device not bound to udrv -> WD_ACCESS_DENIED
+ *   EACCES    write to a register the agent owns   -> WD_ACCESS_DENIED
+ *   ENOMEM    out of memory                         -> WD_INSUFFICIENT_RESOURCES
+ *   ENOSPC    too many handles / commands           -> WD_INSUFFICIENT_RESOURCES
+ *   ENOTTY    unknown ioctl                         -> WD_NOT_IMPLEMENTED
+ *   EIO       the device went away (hot-unplug, unbind) -> WD_DEVICE_REMOVED
+ */
+
+#endif /* _UAPI_UDRV_ABI_H */

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * card.c: card registration (ownership of a bound device by an open file),
+ * card handles, and the cleanup commands run when an owner goes away
+ * without unregistering.
+ *
+ * Handles are unique across all files (one IDA), so that the mmap offset
+ * they select is unique in the device node's address space and a card's
+ * mappings can be zapped with unmap_mapping_range().
+ */
+#include <linux/idr.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "udrv.h"
+
+static DEFINE_IDA(udrv_handles);
+
+/* The card's BAR mappings in its file's address space disappear. */
+void udrv_card_zap(struct udrv_card *card)
+{
+	unmap_mapping_range(card->file->mapping,
+			    UDRV_MMAP_OFFSET(card->handle, 0),
+			    1ULL << UDRV_MMAP_CARD_SHIFT, 1);
+}
+
+/* Looks up a card of this file and pins its device for BAR access. */
+struct udrv_dev *udrv_file_get_dev(struct udrv_file *uf, u32 hcard)
+{
+	struct udrv_card *card;
+	struct udrv_dev *dev;
+
+	down_read(&uf->sem);
+	card = xa_load(&uf->cards, hcard);
+	if (!card) {
+		up_read(&uf->sem);
+		return ERR_PTR(-EBADF);
+	}
+	dev = card->dev;
+	down_read(&dev->io_sem);
+	if (dev->gone) {
+		up_read(&dev->io_sem);
+		up_read(&uf->sem);
+		return ERR_PTR(-EIO);
+	}
+	return dev;
+}
+
+void udrv_file_put_dev(struct udrv_file *uf, struct udrv_dev *dev)
+{
+	up_read(&dev->io_sem);
+	up_read(&uf->sem);
+}
+
+bool udrv_file_owns_pdev(struct udrv_file *uf, struct pci_dev *pdev)
+{
+	struct udrv_card *card;
+	unsigned long h;
+	bool owns = false;
+
+	down_read(&uf->sem);
+	xa_for_each(&uf->cards, h, card) {
+		if (card->dev->pdev == pdev) {
+			owns = true;
+			break;
+		}
+	}
+	up_read(&uf->sem);
+	return owns;
+}
+
+long udrv_ioctl_register(struct udrv_file *uf, void __user *arg)
+{
+	struct udrv_register r;
+	struct udrv_card *card;
+	struct pci_dev *pdev;
+	struct udrv_dev *dev;
+	int ret, h;
+
+	ret = udrv_copy_arg(&r, arg, sizeof(r));
+	if (ret)
+		return ret;
+	if (r.options & ~UDRV_REG_SHARED)
+		return -EINVAL;
+	dev = udrv_dev_get_by_slot(&r.slot, &pdev);
+	if (!pdev)
+		return -ENODEV;
+	pci_dev_put(pdev);
+	if (!dev)
+		return -ENOLINK;
+	if (udrv_file_owns_pdev(uf, dev->pdev)) {
+		ret = -EBUSY;
+		goto err_put;
+	}
+	card = kzalloc(sizeof(*card), GFP_KERNEL);
+	if (!card) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	h = ida_alloc_range(&udrv_handles, 1, UDRV_MAX_HANDLE, GFP_KERNEL);
+	if (h < 0) {
+		ret = h == -ENOSPC ? -ENOSPC : h;
+		goto err_free;
+	}
+	card->handle = h;
+	card->options = r.options;
+	card->dev = dev;
+	card->file = uf;
+
+	down_write(&uf->sem);
+	mutex_lock(&dev->lock);
+	if (dev->gone) {
+		ret = -EIO;
+	} else if (dev->owners &&
+		   (dev->exclusive || !(r.options & UDRV_REG_SHARED))) {
+		ret = -EBUSY;
+	} else {
+		ret = xa_insert(&uf->cards, h, card, GFP_KERNEL);
+		if (!ret) {
+			dev->owners++;
+			dev->exclusive = !(r.options & UDRV_REG_SHARED);
+			list_add_tail(&card->dev_node, &dev->cards);
+		}
+	}
+	mutex_unlock(&dev->lock);
+	up_write(&uf->sem);
+	if (ret)
+		goto err_ida;
+
+	r.hcard = h;
+	if (copy_to_user(arg, &r, sizeof(r))) {
+		/* The caller cannot learn the handle: undo. */
+		down_write(&uf->sem);
+		xa_erase(&uf->cards, h);
+		up_write(&uf->sem);
+		mutex_lock(&dev->lock);
+		list_del(&card->dev_node);
+		dev->owners--;
+		mutex_unlock(&dev->lock);
+		ret = -EFAULT;
+		goto err_ida;
+	}
+	return 0;
+
+err_ida:
+	ida_free(&udrv_handles, h);
+err_free:
+	kfree(card);
+err_put:
+	udrv_dev_put(dev);
+	return ret;
+}
+
+static void udrv_run_cleanup(struct udrv_card *card)
+{
+	struct udrv_dev *dev = card->dev;
+	u32 i;
+
+	if (!card->num_cleanup)
+		return;
+	down_read(&dev->io_sem);
+	if (!dev->gone) {
+		for (i = 0; i < card->num_cleanup; i++)
+			udrv_xfer_scalar(dev, &card->cleanup[i]);
+	}
+	up_read(&dev->io_sem);
+}
+
+/* The card is already out of its file's table. */
+static void udrv_card_release(struct udrv_card *card, bool cleanup)
+{
+	struct udrv_dev *dev = card->dev;
+
+	udrv_card_zap(card);
+	if (cleanup)
+		udrv_run_cleanup(card);
+
+	mutex_lock(&dev->lock);
+	list_del(&card->dev_node);
+	dev->owners--;
+	/* Quiesce: the last owner gone, the device stops mastering the bus */
+	if (!dev->owners && !dev->gone)
+		pci_clear_master(dev->pdev);
+	mutex_unlock(&dev->lock);
+
+	ida_free(&udrv_handles, card->handle);
+	kfree(card->cleanup);
+	kfree(card);
+	udrv_dev_put(dev);
+}
+
+long udrv_ioctl_unregister(struct udrv_file *uf, void __user *arg)
+{
+	struct udrv_unregister u;
+	struct udrv_card *card;
+	int ret;
+
+	ret = udrv_copy_arg(&u, arg, sizeof(u));
+	if (ret)
+		return ret;
+	down_write(&uf->sem);
+	card = xa_erase(&uf->cards, u.hcard);
+	up_write(&uf->sem);
+	if (!card)
+		return -EBADF;
+	udrv_card_release(card, card->cleanup_options & UDRV_CLEANUP_FORCE);
+	return 0;
+}
+
+/* The owner went away (closed or died) without unregistering. */
+void udrv_file_release_cards(struct udrv_file *uf)
+{
+	struct udrv_card *card;
+	unsigned long h;
+
+	xa_for_each(&uf->cards, h, card) {
+		xa_erase(&uf->cards, h);
+		udrv_card_release(card, true);
+	}
+}
+
+long udrv_ioctl_cleanup_setup(struct udrv_file *uf, void __user *arg)
+{
+	struct udrv_cleanup_setup cs;
+	struct udrv_xfer *cmds = NULL, *old;
+	struct udrv_card *card;
+	struct udrv_dev *dev;
+	u32 i;
+	int ret;
+
+	ret = udrv_copy_arg(&cs, arg, sizeof(cs));
+	if (ret)
+		return ret;
+	if (cs.options & ~UDRV_CLEANUP_FORCE)
+		return -EINVAL;
+	if (cs.num > UDRV_MAX_CLEANUP)
+		return -ENOSPC;
+	if (cs.num && !cs.cmds)
+		return -EINVAL;
+	if (cs.num) {
+		cmds = memdup_user(udrv_user_ptr(cs.cmds),
+				   cs.num * sizeof(*cmds));
+		if (IS_ERR(cmds))
+			return PTR_ERR(cmds);
+	}
+
+	down_write(&uf->sem);
+	card = xa_load(&uf->cards, cs.hcard);
+	if (!card) {
+		ret = -EBADF;
+		goto out;
+	}
+	dev = card->dev;
+	down_read(&dev->io_sem);
+	ret = dev->gone ? -EIO : 0;
+	for (i = 0; !ret && i < cs.num; i++)
+		ret = udrv_xfer_check(dev, &cmds[i], false);
+	up_read(&dev->io_sem);
+	if (ret)
+		goto out;
+	old = card->cleanup;
+	card->cleanup = cmds;
+	card->num_cleanup = cs.num;
+	card->cleanup_options = cs.options;
+	cmds = old;
+out:
+	up_write(&uf->sem);
+	kfree(cmds);
+	return ret;
+}

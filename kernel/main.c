@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * udrv - a generic kernel agent for user-mode PCI drivers.
+ *
+ * main.c: the /dev/udrv misc device, per-open-file context and the ioctl
+ * dispatcher.  Everything a file owns is released in udrv_release(), which
+ * runs when the last reference to the open file goes away, also when the
+ * process is killed.
+ */
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "udrv.h"
+
+int udrv_copy_arg(void *karg, const void __user *uarg, size_t size)
+{
+	u32 claimed;
+
+	if (copy_from_user(karg, uarg, size))
+		return -EFAULT;
+	/* Every ABI structure starts with its own size. */
+	memcpy(&claimed, karg, sizeof(claimed));
+	if (claimed != size)
+		return -EMSGSIZE;
+	return 0;
+}
+
+void __user *udrv_user_ptr(u64 ptr)
+{
+	/*
+	 * A 32-bit process may leave garbage in the upper half of a pointer
+	 * stored in a 64-bit field (a union with a native pointer).
+	 */
+	if (in_compat_syscall())
+		return compat_ptr((u32)ptr);
+	return u64_to_user_ptr(ptr);
+}
+
+static int udrv_open(struct inode *inode, struct file *file)
+{
+	struct udrv_file *uf;
+
+	uf = kzalloc(sizeof(*uf), GFP_KERNEL);
+	if (!uf)
+		return -ENOMEM;
+	init_rwsem(&uf->sem);
+	xa_init(&uf->cards);
+	uf->mapping = file->f_mapping;
+	file->private_data = uf;
+	return 0;
+}
+
+static int udrv_release(struct inode *inode, struct file *file)
+{
+	struct udrv_file *uf = file->private_data;
+
+	udrv_file_release_cards(uf);
+	xa_destroy(&uf->cards);
+	kfree(uf);
+	return 0;
+}
+
+static long udrv_ioctl_version(void __user *arg)
+{
+	struct udrv_version v;
+	int ret;
+
+	ret = udrv_copy_arg(&v, arg, sizeof(v));
+	if (ret)
+		return ret;
+	v.abi_version = UDRV_ABI_VERSION;
+	memset(v.text, 0, sizeof(v.text));
+	strscpy(v.text, UDRV_VERSION_TEXT, sizeof(v.text));
+	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct udrv_file *uf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case UDRV_IOC_VERSION:
+		return udrv_ioctl_version(uarg);
+	case UDRV_IOC_SCAN:
+		return udrv_ioctl_scan(uarg);
+	case UDRV_IOC_CARD_INFO:
+		return udrv_ioctl_card_info(uarg);
+	case UDRV_IOC_CONFIG:
+		return udrv_ioctl_config(uf, uarg);
+	case UDRV_IOC_REGISTER:
+		return udrv_ioctl_register(uf, uarg);
+	case UDRV_IOC_UNREGISTER:
+		return udrv_ioctl_unregister(uf, uarg);
+	case UDRV_IOC_TRANSFER:
+		return udrv_ioctl_transfer(uf, uarg);
+	case UDRV_IOC_MULTI_TRANSFER:
+		return udrv_ioctl_multi_transfer(uf, uarg);
+	case UDRV_IOC_CLEANUP_SETUP:
+		return udrv_ioctl_cleanup_setup(uf, uarg);
+	}
+	/* Right magic and number but another size: an ABI mismatch. */
+	if (_IOC_TYPE(cmd) == UDRV_IOC_MAGIC && _IOC_NR(cmd) <= 0x08)
+		return -EMSGSIZE;
+	return -ENOTTY;
+}
+
+#ifdef CONFIG_COMPAT
+static long udrv_compat_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	/* The structures are identical for 32- and 64-bit processes. */
+	return udrv_ioctl(file, cmd, (unsigned long)compat_ptr(arg));
+}
+#endif
+
+static const struct file_operations udrv_fops = {
+	.owner = THIS_MODULE,
+	.open = udrv_open,
+	.release = udrv_release,
+	.unlocked_ioctl = udrv_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl = udrv_compat_ioctl,
+#endif
+	.mmap = udrv_mmap,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice udrv_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = UDRV_DEVICE_NAME,
+	.fops = &udrv_fops,
+	.mode = 0600,	/* a udev rule may grant a group; see docs/security.md */
+};
+
+static int __init udrv_init(void)
+{
+	int ret;
+
+	ret = udrv_pci_register();
+	if (ret)
+		return ret;
+	ret = misc_register(&udrv_misc);
+	if (ret) {
+		udrv_pci_unregister();
+		return ret;
+	}
+	pr_info("%s loaded (ABI %d)\n", UDRV_VERSION_TEXT, UDRV_ABI_VERSION);
+	return 0;
+}
+
+static void __exit udrv_exit(void)
+{
+	misc_deregister(&udrv_misc);
+	udrv_pci_unregister();
+}
+
+module_init(udrv_init);
+module_exit(udrv_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("udrv: generic agent for user-mode PCI drivers");
+MODULE_AUTHOR("The udrv developers");

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * udrv.h - internal structures of the udrv kernel agent.
+ *
+ * Lifetimes: a udrv_dev lives from probe until its last reference (the
+ * probe's own, dropped at remove, and one per card registration).  A
+ * udrv_card lives from register until unregister or the release of the
+ * file that registered it.  A udrv_file lives as long as the open file.
+ */
+#ifndef UDRV_INTERNAL_H
+#define UDRV_INTERNAL_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/rwsem.h>
+#include <linux/xarray.h>
+#include <udrv_abi.h>
+
+#define UDRV_VERSION_TEXT "udrv 0.1.0"
+
+struct udrv_bar {
+	void __iomem *va;	/* kernel mapping, NULL if the BAR is absent */
+	resource_size_t start;
+	resource_size_t len;
+	bool is_io;
+	bool mmap_ok;		/* memory BAR that may be mapped to user space */
+	struct resource *reserve; /* rest of the page of a sub-page BAR */
+};
+
+struct udrv_dev {
+	struct kref kref;
+	struct pci_dev *pdev;
+	struct list_head node;		/* on udrv_devices */
+	/*
+	 * io_sem: readers access the BARs and create mappings; remove takes
+	 * it for writing to mark the device gone and unmap the BARs.
+	 */
+	struct rw_semaphore io_sem;
+	bool gone;
+	struct mutex lock;		/* owners, exclusive, cards */
+	unsigned int owners;
+	bool exclusive;
+	struct list_head cards;
+	struct udrv_bar bar[UDRV_MAX_BARS];
+};
+
+struct udrv_card {
+	u32 handle;
+	u32 options;
+	struct udrv_dev *dev;		/* holds a reference */
+	struct udrv_file *file;
+	struct list_head dev_node;	/* on dev->cards, under dev->lock */
+	struct udrv_xfer *cleanup;	/* under file->sem (write) */
+	u32 num_cleanup;
+	u32 cleanup_options;
+};
+
+struct udrv_file {
+	/* read: look up cards; write: add or remove them */
+	struct rw_semaphore sem;
+	struct xarray cards;		/* handle -> udrv_card */
+	struct address_space *mapping;	/* where this file's BAR mappings live */
+};
+
+/* pci.c */
+int udrv_pci_register(void);
+void udrv_pci_unregister(void);
+struct udrv_dev *udrv_dev_get_by_slot(const struct udrv_slot *slot,
+				      struct pci_dev **pdev_out);
+void udrv_dev_put(struct udrv_dev *dev);
+struct pci_dev *udrv_pci_get_slot(const struct udrv_slot *slot);
+bool udrv_pci_is_bound(struct pci_dev *pdev);
+long udrv_ioctl_scan(void __user *arg);
+long udrv_ioctl_card_info(void __user *arg);
+
+/* config.c */
+long udrv_ioctl_config(struct udrv_file *uf, void __user *arg);
+
+/* card.c */
+long udrv_ioctl_register(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_unregister(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_cleanup_setup(struct udrv_file *uf, void __user *arg);
+void udrv_file_release_cards(struct udrv_file *uf);
+bool udrv_file_owns_pdev(struct udrv_file *uf, struct pci_dev *pdev);
+struct udrv_dev *udrv_file_get_dev(struct udrv_file *uf, u32 hcard);
+void udrv_file_put_dev(struct udrv_file *uf, struct udrv_dev *dev);
+void udrv_card_zap(struct udrv_card *card);
+
+/* xfer.c */
+int udrv_xfer_check(struct udrv_dev *dev, const struct udrv_xfer *x,
+		    bool allow_string);
+void udrv_xfer_scalar(struct udrv_dev *dev, struct udrv_xfer *x);
+long udrv_ioctl_transfer(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_multi_transfer(struct udrv_file *uf, void __user *arg);
+
+/* mmap.c */
+int udrv_mmap(struct file *file, struct vm_area_struct *vma);
+
+/* main.c: copy an ioctl structure in once and check its size field */
+int udrv_copy_arg(void *karg, const void __user *uarg, size_t size);
+void __user *udrv_user_ptr(u64 ptr);
+
+#endif /* UDRV_INTERNAL_H */
