@@ -18,7 +18,7 @@ bool udrv_pci_is_bound(struct pci_dev *pdev)
 	return READ_ONCE(pdev->dev.driver) == &udrv_pci_driver.driver;
 }
 
-static bool udrv_slot_valid(const struct udrv_slot *s)
+bool udrv_slot_valid(const struct udrv_slot *s)
 {
 	return s->slot < 32 && s->function < 8 &&
 	       !s->pad[0] && !s->pad[1] && !s->pad[2];

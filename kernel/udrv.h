@@ -70,6 +70,7 @@ void udrv_pci_unregister(void);
 struct udrv_dev *udrv_dev_get_by_slot(const struct udrv_slot *slot,
 				      struct pci_dev **pdev_out);
 void udrv_dev_put(struct udrv_dev *dev);
+bool udrv_slot_valid(const struct udrv_slot *slot);
 struct pci_dev *udrv_pci_get_slot(const struct udrv_slot *slot);
 bool udrv_pci_is_bound(struct pci_dev *pdev);
 long udrv_ioctl_scan(void __user *arg);

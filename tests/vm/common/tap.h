@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tap.h - the Test Anything Protocol for the programs that run in the VM,
+ * and the few helpers they share.  Every line names the program, so the
+ * host-side log reads on its own.
+ */
+#ifndef UDRV_TEST_TAP_H
+#define UDRV_TEST_TAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <udrv/wdc.h>
+
+void tap_init(const char *program);
+bool tap_ok(bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void tap_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the plan; returns the exit status (0 if all passed). */
+int tap_done(void);
+
+/* ok if `got` equals `want`; on failure shows both statuses and last error */
+bool tap_status(uint32_t got, uint32_t want, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* All bound devices with this ID; returns how many (up to max). */
+uint32_t find_bound(uint16_t vendor, uint16_t device, WD_PCI_SLOT *slots,
+		    uint32_t max);
+/* Opens the n-th bound device with this ID through WDC_; NULL if none. */
+WDC_DEVICE_HANDLE open_nth(uint16_t vendor, uint16_t device, uint32_t n);
+const char *slot_str(WD_PCI_SLOT s);
+
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+
+#endif

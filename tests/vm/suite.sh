@@ -1,0 +1,30 @@
+#!/bin/sh
+# The VM test suite, run inside the guest by tests/run-vm: each program
+# prints TAP; its exit status is one more test line, so a crash that cuts
+# a program's output short still counts as a failure.
+run() {
+	"$@"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "ok - $1 exited 0"
+	else
+		echo "not ok - $1 exited with status $rc"
+	fi
+}
+
+for t in t_pci t_edu t_bad t_owner t_abi t_iobar t_fuzz; do
+	run "$t"
+done
+[ -x /bin/t_udrvctl.sh ] && run t_udrvctl.sh
+
+# Last: with nothing held any more, the module unloads.
+if rmmod udrv; then
+	echo "ok - rmmod udrv once every holder is gone"
+else
+	echo "not ok - rmmod udrv failed"
+fi
+if [ ! -e /dev/udrv ]; then
+	echo "ok - /dev/udrv is gone after rmmod"
+else
+	echo "not ok - /dev/udrv still exists after rmmod"
+fi
