@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# Helpers shared by the vm/ scripts. Source it; it defines functions only.
+
+# Print a message on stderr, prefixed so it stands out from the guest's output.
+vm_say() { printf 'vm: %s\n' "$*" >&2; }
+vm_die() { vm_say "error: $*"; exit "${VM_DIE_STATUS:-2}"; }
+
+# Run a command as root: we usually are root already (containers, CI),
+# sudo is only for a developer's own machine.
+vm_as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian's cloud kernels, as installed versions (e.g. 6.1.0-56-cloud-amd64),
+# oldest first. The version numbers move with every point release, so they are
+# always discovered from /boot and never written down anywhere.
+vm_kernels_installed() {
+	local f
+	for f in /boot/vmlinuz-*-cloud-amd64; do
+		[ -e "$f" ] && printf '%s\n' "${f#/boot/vmlinuz-}"
+	done | sort -V
+}
+
+# Installed kernels that also have their Kbuild tree, i.e. that we can build
+# udrv.ko for.
+vm_kernels_buildable() {
+	local v
+	for v in $(vm_kernels_installed); do
+		[ -f "/lib/modules/$v/build/Makefile" ] && printf '%s\n' "$v"
+	done
+	return 0
+}
+
+# Resolve a kernel spec to an installed version: "6.1" and "6.12" mean the
+# newest installed kernel of that line, a full version string stands for itself.
+vm_kernel_resolve() {
+	local spec=${1:-6.1} v best=
+	if [ -e "/boot/vmlinuz-$spec" ]; then
+		printf '%s\n' "$spec"
+		return 0
+	fi
+	for v in $(vm_kernels_installed); do
+		# "6.1." so that 6.1 never matches 6.12.x; the list is sorted, the
+		# last match is the newest.
+		case $v in "$spec".*) best=$v ;; esac
+	done
+	[ -n "$best" ] || {
+		vm_say "no installed cloud kernel matches '$spec' (have: $(vm_kernels_installed | paste -sd " "))"
+		return 1
+	}
+	printf '%s\n' "$best"
+}
