@@ -172,4 +172,8 @@ install: lib $(B)/bin/udrvctl
 clean:
 	rm -rf $(B)
 
+# Objects reached only through pattern rules (sanitized and test objects)
+# are intermediate to make: keep them, or every run rebuilds them.
+.SECONDARY:
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

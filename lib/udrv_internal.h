@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * udrv_internal.h - what the files of libudrv share, plus the test hooks
+ * used by the host unit tests.  Not installed.
+ */
+#ifndef UDRV_INTERNAL_H
+#define UDRV_INTERNAL_H
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include "wdc.h"
+
+#define UDRV_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- errors (error.c, status.c) ---------------------------------------- */
+
+/* Sets this thread's last-error message and returns `status`. */
+uint32_t udrv_fail(uint32_t status, const char *fmt, ...) UDRV_PRINTF(2, 3);
+/* Same, keeping the current message as the tail: "<new>: <old>". */
+uint32_t udrv_fail_wrap(uint32_t status, const char *fmt, ...)
+	UDRV_PRINTF(2, 3);
+/* Same, adding to the current message: "<old>: <new>". */
+uint32_t udrv_fail_append(uint32_t status, const char *fmt, ...)
+	UDRV_PRINTF(2, 3);
+/* The errno -> status table of udrv_abi.h; 0 -> WD_STATUS_SUCCESS. */
+uint32_t udrv_errno_status(int err);
+/* "WD_OUT_OF_RANGE" etc., "WD_UNKNOWN_STATUS" for anything else. */
+const char *udrv_status_name(uint32_t status);
+/* "ERANGE" etc., or NULL for an errno the table does not list. */
+const char *udrv_errno_name(int err);
+
+/* ---- WD_ helpers (wd.c) ------------------------------------------------- */
+
+/* "0000:00:03.0"; buffer of at least UDRV_SLOT_STR bytes. */
+#define UDRV_SLOT_STR 16
+char *udrv_slot_str(WD_PCI_SLOT slot, char *buf);
+bool udrv_slot_valid(WD_PCI_SLOT slot);
+
+/*
+ * Overridable for tests: when set, the library calls these instead of
+ * ioctl(2) and mmap(2).  udrv_test_ioctl returns 0 or -1 with errno set.
+ */
+extern int (*udrv_test_ioctl)(int fd, unsigned long req, void *arg);
+extern void *(*udrv_test_mmap)(size_t len, int fd, off_t off);
+
+/* ---- WDC_ devices (wdc.c) ---------------------------------------------- */
+
+struct udrv_bar {
+	void *map;		/* NULL: reach the BAR through WD_Transfer */
+	uint64_t len;		/* 0: BAR not active */
+	size_t map_len;		/* what to munmap; 0 if not ours */
+	uint32_t type;		/* WD_ITEM_MEM or WD_ITEM_IO */
+};
+
+struct WDC_DEVICE {
+	struct udrv_bar bar[UDRV_MAX_BARS];	/* first: the fast path */
+	int hwd;
+	uint32_t hcard;
+	void *ctx;
+	bool fake;		/* built by udrv_test_fake_device */
+	char name[UDRV_SLOT_STR];
+	WD_PCI_CARD_INFO info;
+};
+
+/*
+ * WDC_PciDeviceOpen with registration options (WD_SHARED): udrvctl peeks
+ * at devices another program may hold.  Candidate for wdc.h.
+ */
+uint32_t WDC_PciDeviceOpenEx(WDC_DEVICE_HANDLE *dev,
+			     const WD_PCI_CARD_INFO *info, void *ctx,
+			     uint32_t options);
+
+/*
+ * Test hooks: a device whose BAR0 is `bar0` (any memory, e.g. malloc'd)
+ * "mapped" with length `len`, no agent behind it; WDC_PciDeviceClose
+ * frees it.  udrv_test_fake_bar adds or replaces a BAR (map NULL: reached
+ * through transfers, which fail with WD_INVALID_HANDLE since there is no
+ * agent).
+ */
+WDC_DEVICE_HANDLE udrv_test_fake_device(void *bar0, uint64_t len);
+void udrv_test_fake_bar(WDC_DEVICE_HANDLE dev, uint32_t bar, uint32_t type,
+			void *map, uint64_t len);
+
+#endif /* UDRV_INTERNAL_H */

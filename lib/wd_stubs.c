@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/*
+ * wd_stubs.c - WD_ calls whose kernel side does not exist yet: interrupts,
+ * DMA, Kernel PlugIn, events and the debug monitor.  They fail honestly
+ * with WD_NOT_IMPLEMENTED instead of pretending.
+ */
+#include <errno.h>
+#include "udrv_internal.h"
+
+#define NOT_YET(fn, what) \
+	udrv_fail(WD_NOT_IMPLEMENTED, \
+		  "%s: %s not implemented yet in this udrv version", fn, what)
+
+#define INT_NOT_YET()	NOT_YET(__func__, "interrupts are")
+#define DMA_NOT_YET()	NOT_YET(__func__, "DMA is")
+#define KP_NOT_YET()	NOT_YET(__func__, "Kernel PlugIns are")
+#define EV_NOT_YET()	NOT_YET(__func__, "hot-plug events are")
+#define DBG_NOT_YET()	NOT_YET(__func__, "the debug monitor is")
+
+uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
+{
+	(void)hWD, (void)hCard, (void)intr;
+	return INT_NOT_YET();
+}
+
+uint32_t WD_IntWait(int hWD, WD_INTERRUPT *intr, uint32_t timeout_ms)
+{
+	(void)hWD, (void)intr, (void)timeout_ms;
+	return INT_NOT_YET();
+}
+
+uint32_t WD_IntCount(int hWD, WD_INTERRUPT *intr)
+{
+	(void)hWD, (void)intr;
+	return INT_NOT_YET();
+}
+
+uint32_t WD_IntDisable(int hWD, WD_INTERRUPT *intr)
+{
+	(void)hWD, (void)intr;
+	return INT_NOT_YET();
+}
+
+int WD_IntFd(int hWD, WD_INTERRUPT *intr)
+{
+	(void)hWD, (void)intr;
+	INT_NOT_YET();
+	errno = ENOSYS;
+	return -1;
+}
+
+uint32_t WD_DMALock(int hWD, uint32_t hCard, WD_DMA *dma)
+{
+	(void)hWD, (void)hCard, (void)dma;
+	return DMA_NOT_YET();
+}
+
+uint32_t WD_DMAUnlock(int hWD, WD_DMA *dma)
+{
+	(void)hWD, (void)dma;
+	return DMA_NOT_YET();
+}
+
+uint32_t WD_DMASyncCpu(int hWD, WD_DMA *dma)
+{
+	(void)hWD, (void)dma;
+	return DMA_NOT_YET();
+}
+
+uint32_t WD_DMASyncIo(int hWD, WD_DMA *dma)
+{
+	(void)hWD, (void)dma;
+	return DMA_NOT_YET();
+}
+
+uint32_t WD_SetDmaMask(int hWD, uint32_t hCard, unsigned int bits)
+{
+	(void)hWD, (void)hCard, (void)bits;
+	return DMA_NOT_YET();
+}
+
+uint32_t WD_KernelPlugInOpen(int hWD, uint32_t hCard, const char *name,
+			     const void *open_data, uint32_t size,
+			     uint32_t *hKernelPlugIn)
+{
+	(void)hWD, (void)hCard, (void)name, (void)open_data, (void)size;
+	(void)hKernelPlugIn;
+	return KP_NOT_YET();
+}
+
+uint32_t WD_KernelPlugInCall(int hWD, WD_KERNEL_PLUGIN_CALL *call)
+{
+	(void)hWD, (void)call;
+	return KP_NOT_YET();
+}
+
+uint32_t WD_KernelPlugInClose(int hWD, uint32_t hKernelPlugIn)
+{
+	(void)hWD, (void)hKernelPlugIn;
+	return KP_NOT_YET();
+}
+
+uint32_t WD_EventRegister(int hWD, uint32_t hCard_or_0, uint32_t actions,
+			  uint32_t *hEvent)
+{
+	(void)hWD, (void)hCard_or_0, (void)actions, (void)hEvent;
+	return EV_NOT_YET();
+}
+
+uint32_t WD_EventPull(int hWD, uint32_t hEvent, uint32_t *action,
+		      WD_PCI_SLOT *slot, uint32_t timeout_ms)
+{
+	(void)hWD, (void)hEvent, (void)action, (void)slot, (void)timeout_ms;
+	return EV_NOT_YET();
+}
+
+uint32_t WD_EventUnregister(int hWD, uint32_t hEvent)
+{
+	(void)hWD, (void)hEvent;
+	return EV_NOT_YET();
+}
+
+uint32_t WD_DebugSet(int hWD, uint32_t level, uint32_t areas)
+{
+	(void)hWD, (void)level, (void)areas;
+	return DBG_NOT_YET();
+}
+
+uint32_t WD_DebugDump(int hWD, char *buf, size_t len, size_t *got)
+{
+	(void)hWD, (void)buf, (void)len;
+	if (got)
+		*got = 0;
+	return DBG_NOT_YET();
+}
+
+uint32_t WD_DebugAdd(int hWD, const char *msg, uint32_t level)
+{
+	(void)hWD, (void)msg, (void)level;
+	return DBG_NOT_YET();
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+/*
+ * wdc_stubs.c - WDC_ calls whose kernel side does not exist yet:
+ * interrupts, DMA, Kernel PlugIn and events.  They fail honestly with
+ * WD_NOT_IMPLEMENTED.
+ */
+#include "udrv_internal.h"
+
+#define NOT_YET(what) \
+	udrv_fail(WD_NOT_IMPLEMENTED, \
+		  "%s: %s not implemented yet in this udrv version", __func__, \
+		  what)
+
+uint32_t WDC_IntEnable(WDC_DEVICE_HANDLE dev, WD_TRANSFER *cmds,
+		       uint32_t num_cmds, uint32_t options,
+		       WDC_INT_HANDLER handler, void *ctx, bool useKP)
+{
+	(void)dev, (void)cmds, (void)num_cmds, (void)options, (void)handler;
+	(void)ctx, (void)useKP;
+	return NOT_YET("interrupts are");
+}
+
+uint32_t WDC_IntDisable(WDC_DEVICE_HANDLE dev)
+{
+	(void)dev;
+	return NOT_YET("interrupts are");
+}
+
+bool WDC_IntIsEnabled(WDC_DEVICE_HANDLE dev)
+{
+	(void)dev;
+	return false;
+}
+
+uint32_t WDC_IntGetStatus(WDC_DEVICE_HANDLE dev, WD_INTERRUPT *out)
+{
+	(void)dev, (void)out;
+	return NOT_YET("interrupts are");
+}
+
+uint32_t WDC_DMASetMask(WDC_DEVICE_HANDLE dev, unsigned int bits)
+{
+	(void)dev, (void)bits;
+	return NOT_YET("DMA is");
+}
+
+uint32_t WDC_DMAContigBufLock(WDC_DEVICE_HANDLE dev, void **buf,
+			      uint32_t options, size_t bytes, WD_DMA **dma)
+{
+	(void)dev, (void)buf, (void)options, (void)bytes;
+	if (dma)
+		*dma = NULL;
+	return NOT_YET("DMA is");
+}
+
+uint32_t WDC_DMASGBufLock(WDC_DEVICE_HANDLE dev, void *buf, uint32_t options,
+			  size_t bytes, WD_DMA **dma)
+{
+	(void)dev, (void)buf, (void)options, (void)bytes;
+	if (dma)
+		*dma = NULL;
+	return NOT_YET("DMA is");
+}
+
+uint32_t WDC_DMABufUnlock(WD_DMA *dma)
+{
+	(void)dma;
+	return NOT_YET("DMA is");
+}
+
+uint32_t WDC_DMASyncCpu(WD_DMA *dma)
+{
+	(void)dma;
+	return NOT_YET("DMA is");
+}
+
+uint32_t WDC_DMASyncIo(WD_DMA *dma)
+{
+	(void)dma;
+	return NOT_YET("DMA is");
+}
+
+uint32_t WDC_KernelPlugInOpen(WDC_DEVICE_HANDLE dev, const char *name,
+			      const void *open_data, uint32_t size)
+{
+	(void)dev, (void)name, (void)open_data, (void)size;
+	return NOT_YET("Kernel PlugIns are");
+}
+
+uint32_t WDC_CallKerPlug(WDC_DEVICE_HANDLE dev, uint32_t message, void *data,
+			 uint32_t size, uint32_t *result)
+{
+	(void)dev, (void)message, (void)data, (void)size, (void)result;
+	return NOT_YET("Kernel PlugIns are");
+}
+
+uint32_t WDC_KernelPlugInUseUserMode(const char *name, const char *so_path)
+{
+	(void)name, (void)so_path;
+	return NOT_YET("Kernel PlugIns are");
+}
+
+uint32_t WDC_EventRegister(WDC_DEVICE_HANDLE dev, uint32_t actions,
+			   WDC_EVENT_HANDLER handler, void *ctx)
+{
+	(void)dev, (void)actions, (void)handler, (void)ctx;
+	return NOT_YET("hot-plug events are");
+}
+
+uint32_t WDC_EventUnregister(WDC_DEVICE_HANDLE dev)
+{
+	(void)dev;
+	return NOT_YET("hot-plug events are");
+}

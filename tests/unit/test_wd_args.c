@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Argument validation of the WD_ and WDC_ calls without a kernel: wrong
+ * arguments fail with the right status and a message, before any ioctl.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "tap.h"
+
+#define FAKE_FD 1000	/* never opened: the ioctl hook answers */
+
+static int ioctls;
+
+static int count_ioctl(int fd, unsigned long req, void *arg)
+{
+	(void)fd, (void)req, (void)arg;
+	ioctls++;
+	errno = ENOTTY;
+	return -1;
+}
+
+static void test_open(void)
+{
+	char dir[] = "/tmp/udrv-test-XXXXXX", path[64];
+	int h = 5;
+
+	is_status(WD_Open(NULL), WD_INVALID_PARAMETER, "WD_Open(NULL)");
+	setenv("UDRV_DEVICE", "/nonexistent/udrv", 1);
+	is_status(WD_Open(&h), WD_WINDRIVER_NOT_FOUND,
+		  "WD_Open with a missing device node -> WD_WINDRIVER_NOT_FOUND");
+	ok(h == -1, "... and hWD is -1");
+	ok(err_has("/nonexistent/udrv") && err_has("udrv.ko"),
+	   "... the message names the path and the agent");
+	is_status(WDC_DriverOpen(), WD_WINDRIVER_NOT_FOUND,
+		  "WDC_DriverOpen without the agent");
+	ok(WDC_GetWDHandle() == -1, "WDC_GetWDHandle is -1 when not open");
+	setenv("UDRV_DEVICE", "/dev/null", 1);
+	is_status(WD_Open(&h), WD_INCORRECT_VERSION,
+		  "WD_Open on a node that is not udrv -> WD_INCORRECT_VERSION");
+	ok(err_has("not the udrv agent"), "... and says so");
+	if (geteuid() == 0) {
+		skip("root bypasses file permissions",
+		     "WD_Open without permission -> WD_ACCESS_DENIED");
+	} else if (mkdtemp(dir)) {
+		snprintf(path, sizeof(path), "%s/udrv", dir);
+		close(open(path, O_CREAT | O_WRONLY, 0));
+		setenv("UDRV_DEVICE", path, 1);
+		is_status(WD_Open(&h), WD_ACCESS_DENIED,
+			  "WD_Open without permission -> WD_ACCESS_DENIED");
+		unlink(path);
+		rmdir(dir);
+	}
+	unsetenv("UDRV_DEVICE");
+}
+
+static void test_bad_hwd(void)
+{
+	WD_PCI_SLOT slot = { 0, 0, 3, 0 };
+	WD_PCI_CARD_INFO info = { .slot = { 0, 0, 3, 0 } };
+	WD_PCI_ID any = { 0, 0 };
+	WD_TRANSFER t = { .cmd = RM_DWORD };
+	uint32_t v, found, h;
+	uint8_t b[4];
+	char text[8];
+
+	is_status(WD_Version(-1, &v, text, sizeof(text)), WD_INVALID_HANDLE,
+		  "WD_Version(hWD -1)");
+	is_status(WD_PciScanCards(-1, any, NULL, NULL, 0, &found),
+		  WD_INVALID_HANDLE, "WD_PciScanCards(hWD -1)");
+	is_status(WD_PciGetCardInfo(-1, &info), WD_INVALID_HANDLE,
+		  "WD_PciGetCardInfo(hWD -1)");
+	is_status(WD_PciConfigDump(-1, slot, 0, b, 4, false),
+		  WD_INVALID_HANDLE, "WD_PciConfigDump(hWD -1)");
+	is_status(WD_CardRegister(-1, slot, 0, &h), WD_INVALID_HANDLE,
+		  "WD_CardRegister(hWD -1)");
+	is_status(WD_CardUnregister(-1, 1), WD_INVALID_HANDLE,
+		  "WD_CardUnregister(hWD -1)");
+	is_status(WD_CardCleanupSetup(-1, 1, NULL, 0, 0), WD_INVALID_HANDLE,
+		  "WD_CardCleanupSetup(hWD -1)");
+	is_status(WD_Transfer(-1, 1, &t), WD_INVALID_HANDLE,
+		  "WD_Transfer(hWD -1)");
+	is_status(WD_MultiTransfer(-1, 1, &t, 1, NULL), WD_INVALID_HANDLE,
+		  "WD_MultiTransfer(hWD -1)");
+	ok(err_has("-1"), "... the message shows the bad handle");
+	WD_Close(-1);
+	ok(1, "WD_Close(-1) is harmless");
+}
+
+static void test_bad_args(void)
+{
+	WD_PCI_SLOT slot = { 0, 0, 3, 0 }, bad_dev = { 0, 0, 32, 0 },
+		    bad_fn = { 0, 0, 3, 8 };
+	WD_PCI_CARD_INFO info = { .slot = { 0, 0, 32, 0 } };
+	WD_PCI_ID any = { 0, 0 };
+	WD_PCI_SLOT slots[2];
+	WD_PCI_ID ids[2];
+	WD_TRANSFER t, list[4], cl[UDRV_MAX_CLEANUP + 1];
+	uint32_t v, found, h, done = 99;
+	uint8_t b[8], buf[16];
+
+	ioctls = 0;
+	udrv_test_ioctl = count_ioctl;
+	is_status(WD_Version(FAKE_FD, NULL, NULL, 0), WD_INVALID_PARAMETER,
+		  "WD_Version(version NULL)");
+	is_status(WD_Version(FAKE_FD, &v, NULL, 8), WD_INVALID_PARAMETER,
+		  "WD_Version(text NULL, textlen 8)");
+	is_status(WD_PciScanCards(FAKE_FD, any, slots, ids, 2, NULL),
+		  WD_INVALID_PARAMETER, "WD_PciScanCards(found NULL)");
+	is_status(WD_PciScanCards(FAKE_FD, any, NULL, ids, 2, &found),
+		  WD_INVALID_PARAMETER, "WD_PciScanCards(slots NULL, max 2)");
+	is_status(WD_PciScanCards(FAKE_FD, any, slots, NULL, 2, &found),
+		  WD_INVALID_PARAMETER, "WD_PciScanCards(ids NULL, max 2)");
+	is_status(WD_PciGetCardInfo(FAKE_FD, NULL), WD_INVALID_PARAMETER,
+		  "WD_PciGetCardInfo(NULL)");
+	is_status(WD_PciGetCardInfo(FAKE_FD, &info), WD_INVALID_PARAMETER,
+		  "WD_PciGetCardInfo(device 0x20)");
+	ok(err_has("0000:00:20.0"), "... the message shows the slot");
+	is_status(WD_PciConfigDump(FAKE_FD, bad_fn, 0, b, 4, false),
+		  WD_INVALID_PARAMETER, "WD_PciConfigDump(function 8)");
+	is_status(WD_PciConfigDump(FAKE_FD, slot, 0, NULL, 4, false),
+		  WD_INVALID_PARAMETER, "WD_PciConfigDump(buf NULL)");
+	is_status(WD_PciConfigDump(FAKE_FD, slot, 0, b, 0, false),
+		  WD_INVALID_PARAMETER, "WD_PciConfigDump(0 bytes)");
+	is_status(WD_PciConfigDump(FAKE_FD, slot, 4096, b, 1, false),
+		  WD_OUT_OF_RANGE, "WD_PciConfigDump(offset 4096)");
+	is_status(WD_PciConfigDump(FAKE_FD, slot, 4000, b, 200, false),
+		  WD_OUT_OF_RANGE, "WD_PciConfigDump(4000 + 200)");
+	ok(err_has("0xfa0 + 200"), "... the message shows offset and size");
+	is_status(WD_CardRegister(FAKE_FD, slot, 0, NULL), WD_INVALID_PARAMETER,
+		  "WD_CardRegister(hCard NULL)");
+	is_status(WD_CardRegister(FAKE_FD, bad_dev, 0, &h),
+		  WD_INVALID_PARAMETER, "WD_CardRegister(device 32)");
+	is_status(WD_CardRegister(FAKE_FD, slot, 0x80, &h),
+		  WD_INVALID_PARAMETER, "WD_CardRegister(unknown option)");
+	is_status(WD_CardUnregister(FAKE_FD, 0), WD_INVALID_HANDLE,
+		  "WD_CardUnregister(hCard 0)");
+
+	is_status(WD_Transfer(FAKE_FD, 1, NULL), WD_INVALID_PARAMETER,
+		  "WD_Transfer(NULL)");
+	is_status(WD_Transfer(FAKE_FD, 0, &t), WD_INVALID_HANDLE,
+		  "WD_Transfer(hCard 0)");
+	memset(&t, 0, sizeof(t));
+	t.cmd = 0x200;
+	is_status(WD_Transfer(FAKE_FD, 1, &t), WD_INVALID_PARAMETER,
+		  "WD_Transfer(unknown command)");
+	t.cmd = 0x002;
+	is_status(WD_Transfer(FAKE_FD, 1, &t), WD_INVALID_PARAMETER,
+		  "WD_Transfer(command without the transfer bit)");
+	t.cmd = RM_DWORD;
+	t.bar = 6;
+	is_status(WD_Transfer(FAKE_FD, 1, &t), WD_INVALID_PARAMETER,
+		  "WD_Transfer(BAR 6)");
+	ok(err_has("BAR6"), "... the message names the BAR");
+	t.bar = 0;
+	t.cmd = UDRV_PORT_(3, 0, 0);
+	is_status(WD_Transfer(FAKE_FD, 1, &t), WD_INVALID_PARAMETER,
+		  "WD_Transfer(64-bit port read)");
+	t.cmd = RM_DWORD;
+	t.addr = 2;
+	is_status(WD_Transfer(FAKE_FD, 1, &t), WD_BAD_ALIGNMENT,
+		  "WD_Transfer(32-bit at offset 2)");
+	t.addr = 0;
+	t.options = 0x10;
+	is_status(WD_Transfer(FAKE_FD, 1, &t), WD_INVALID_PARAMETER,
+		  "WD_Transfer(unknown option)");
+	t.options = 0;
+	t.cmd = RM_SDWORD;
+	t.bytes = 6;
+	t.data.buf = buf;
+	is_status(WD_Transfer(FAKE_FD, 1, &t), WD_INVALID_PARAMETER,
+		  "WD_Transfer(6 bytes of dwords)");
+	ok(err_has("6 bytes") && err_has("4-byte"),
+	   "... the message shows the numbers");
+	t.bytes = 0;
+	is_status(WD_Transfer(FAKE_FD, 1, &t), WD_INVALID_PARAMETER,
+		  "WD_Transfer(block of 0 bytes)");
+	t.bytes = 8;
+	t.data.buf = NULL;
+	is_status(WD_Transfer(FAKE_FD, 1, &t), WD_INVALID_PARAMETER,
+		  "WD_Transfer(string, buf NULL)");
+
+	is_status(WD_MultiTransfer(FAKE_FD, 1, NULL, 3, &done),
+		  WD_INVALID_PARAMETER, "WD_MultiTransfer(NULL, 3)");
+	ok(done == 0, "... done is 0");
+	memset(list, 0, sizeof(list));
+	list[0].cmd = RM_DWORD;
+	list[1].cmd = CMD_NONE;
+	list[2].cmd = RM_QWORD;
+	list[2].addr = 4;
+	list[3].cmd = RM_DWORD;
+	is_status(WD_MultiTransfer(FAKE_FD, 1, list, 4, &done),
+		  WD_BAD_ALIGNMENT, "WD_MultiTransfer(misaligned 3rd command)");
+	ok(err_has("command 2"), "... the message names the command");
+
+	memset(cl, 0, sizeof(cl));
+	cl[0].cmd = WM_SDWORD;
+	cl[0].bytes = 4;
+	cl[0].data.buf = buf;
+	is_status(WD_CardCleanupSetup(FAKE_FD, 1, cl, 1, 0),
+		  WD_INVALID_PARAMETER, "WD_CardCleanupSetup(string command)");
+	cl[0].cmd = WM_DWORD;
+	is_status(WD_CardCleanupSetup(FAKE_FD, 1, cl, UDRV_MAX_CLEANUP + 1, 0),
+		  WD_INSUFFICIENT_RESOURCES,
+		  "WD_CardCleanupSetup(too many commands)");
+	is_status(WD_CardCleanupSetup(FAKE_FD, 1, NULL, 1, 0),
+		  WD_INVALID_PARAMETER, "WD_CardCleanupSetup(cmds NULL)");
+	is_status(WD_CardCleanupSetup(FAKE_FD, 1, cl, 1, 0x10),
+		  WD_INVALID_PARAMETER, "WD_CardCleanupSetup(unknown option)");
+	ok(ioctls == 0, "no argument error reached the agent (%d ioctls)",
+	   ioctls);
+	udrv_test_ioctl = NULL;
+}
+
+static void test_not_implemented(void)
+{
+	WD_INTERRUPT intr = { 0 };
+	WD_DMA dma = { 0 };
+	WD_DMA *pdma = &dma;
+	uint32_t h;
+	int fd;
+
+	is_status(WD_IntEnable(FAKE_FD, 1, &intr), WD_NOT_IMPLEMENTED,
+		  "WD_IntEnable is not implemented yet");
+	ok(err_has("WD_IntEnable: interrupts are not implemented yet"),
+	   "... and says so");
+	is_status(WD_IntWait(FAKE_FD, &intr, 0), WD_NOT_IMPLEMENTED,
+		  "WD_IntWait");
+	errno = 0;
+	fd = WD_IntFd(FAKE_FD, &intr);
+	ok(fd == -1 && errno == ENOSYS, "WD_IntFd -> -1, ENOSYS");
+	is_status(WD_DMALock(FAKE_FD, 1, &dma), WD_NOT_IMPLEMENTED,
+		  "WD_DMALock");
+	is_status(WD_KernelPlugInOpen(FAKE_FD, 1, "kp", NULL, 0, &h),
+		  WD_NOT_IMPLEMENTED, "WD_KernelPlugInOpen");
+	is_status(WD_EventRegister(FAKE_FD, 0, WD_INSERT, &h),
+		  WD_NOT_IMPLEMENTED, "WD_EventRegister");
+	is_status(WD_DebugSet(FAKE_FD, D_TRACE, S_ALL), WD_NOT_IMPLEMENTED,
+		  "WD_DebugSet");
+	is_status(WDC_IntEnable(NULL, NULL, 0, 0, NULL, NULL, false),
+		  WD_NOT_IMPLEMENTED, "WDC_IntEnable");
+	ok(!WDC_IntIsEnabled(NULL), "WDC_IntIsEnabled is false");
+	is_status(WDC_DMAContigBufLock(NULL, NULL, 0, 4096, &pdma),
+		  WD_NOT_IMPLEMENTED, "WDC_DMAContigBufLock");
+	ok(pdma == NULL, "... and leaves no DMA handle");
+	is_status(WDC_KernelPlugInOpen(NULL, "kp", NULL, 0),
+		  WD_NOT_IMPLEMENTED, "WDC_KernelPlugInOpen");
+	is_status(WDC_EventRegister(NULL, WD_INSERT, NULL, NULL),
+		  WD_NOT_IMPLEMENTED, "WDC_EventRegister");
+}
+
+static void test_wdc_args(void)
+{
+	WDC_PCI_SCAN_RESULT *res = malloc(sizeof(*res));
+	WD_PCI_CARD_INFO info = { 0 };
+	WDC_DEVICE_HANDLE dev = (WDC_DEVICE_HANDLE)1;
+	WD_PCI_SLOT slot = { 0 };
+	uint64_t size;
+	uint32_t v;
+	uint8_t b[4];
+
+	is_status(WDC_PciScanDevices(0, 0, res), WD_INVALID_HANDLE,
+		  "WDC_PciScanDevices before WDC_DriverOpen");
+	ok(err_has("WDC_DriverOpen"), "... says to call WDC_DriverOpen");
+	is_status(WDC_PciScanDevices(0, 0, NULL), WD_INVALID_PARAMETER,
+		  "WDC_PciScanDevices(NULL)");
+	is_status(WDC_PciGetDeviceInfo(&info), WD_INVALID_HANDLE,
+		  "WDC_PciGetDeviceInfo before WDC_DriverOpen");
+	is_status(WDC_PciReadCfgBySlot(slot, 0, b, 4), WD_INVALID_HANDLE,
+		  "WDC_PciReadCfgBySlot before WDC_DriverOpen");
+	is_status(WDC_DriverClose(), WD_OPERATION_ALREADY_DONE,
+		  "WDC_DriverClose without WDC_DriverOpen");
+	is_status(WDC_PciDeviceOpen(NULL, &info, NULL), WD_INVALID_PARAMETER,
+		  "WDC_PciDeviceOpen(dev NULL)");
+	is_status(WDC_PciDeviceOpen(&dev, NULL, NULL), WD_INVALID_PARAMETER,
+		  "WDC_PciDeviceOpen(info NULL)");
+	ok(dev == NULL, "... and clears *dev");
+	is_status(WDC_PciDeviceOpen(&dev, &info, NULL), WD_INVALID_HANDLE,
+		  "WDC_PciDeviceOpen before WDC_DriverOpen");
+	is_status(WDC_PciDeviceClose(NULL), WD_INVALID_HANDLE,
+		  "WDC_PciDeviceClose(NULL)");
+	is_status(WDC_ReadAddr32(NULL, 0, 0, &v), WD_INVALID_HANDLE,
+		  "WDC_ReadAddr32(NULL device)");
+	is_status(WDC_WriteAddr8(NULL, 0, 0, 1), WD_INVALID_HANDLE,
+		  "WDC_WriteAddr8(NULL device)");
+	is_status(WDC_ReadAddrBlock(NULL, 0, 0, 4, b, 4, 0), WD_INVALID_HANDLE,
+		  "WDC_ReadAddrBlock(NULL device)");
+	is_status(WDC_MultiTransfer(NULL, NULL, 0), WD_INVALID_HANDLE,
+		  "WDC_MultiTransfer(NULL device)");
+	is_status(WDC_PciReadCfg32(NULL, 0, &v), WD_INVALID_HANDLE,
+		  "WDC_PciReadCfg32(NULL device)");
+	is_status(WDC_PciWriteCfg(NULL, 0, b, 4), WD_INVALID_HANDLE,
+		  "WDC_PciWriteCfg(NULL device)");
+	is_status(WDC_CardCleanupSetup(NULL, NULL, 0, 0), WD_INVALID_HANDLE,
+		  "WDC_CardCleanupSetup(NULL device)");
+	is_status(WDC_GetAddrSpaceSize(NULL, 0, &size), WD_INVALID_HANDLE,
+		  "WDC_GetAddrSpaceSize(NULL device)");
+	ok(!WDC_AddrSpaceIsActive(NULL, 0) && !WDC_GetBarPointer(NULL, 0) &&
+	   !WDC_GetDevContext(NULL) && !WDC_GetCardHandle(NULL),
+	   "getters on a NULL device return nothing");
+	free(res);
+}
+
+int main(void)
+{
+	test_open();
+	test_bad_hwd();
+	test_bad_args();
+	test_not_implemented();
+	test_wdc_args();
+	return tap_done();
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+/*
+ * udrvctl - udrv's command-line tool: list devices, bind them to udrv,
+ * read and write their config space and registers.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cmds.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} cmds[] = {
+	{ "list", cmd_list },	{ "info", cmd_info },
+	{ "bind", cmd_bind },	{ "unbind", cmd_unbind },
+	{ "cfg", cmd_cfg },	{ "read", cmd_read },
+	{ "write", cmd_write },	{ "dump", cmd_dump },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: udrvctl COMMAND [ARGS]\n"
+	      "  list [-v]                       PCI devices; bound = usable through udrv\n"
+	      "  info BDF                        IDs, BARs, IRQ, MSI/MSI-X of a device\n"
+	      "  bind BDF                        give the device to udrv (driver_override)\n"
+	      "  unbind BDF                      take it back from udrv (leaves it driverless)\n"
+	      "  cfg BDF                         hex dump of config space\n"
+	      "  cfg BDF OFF [WIDTH [VALUE]]     read (or write) config space, WIDTH 1/2/4\n"
+	      "  read BDF BAR OFF [WIDTH]        read a register, WIDTH 1/2/4/8 (default 4)\n"
+	      "  write BDF BAR OFF VALUE [WIDTH] write a register\n"
+	      "  dump BDF BAR OFF LEN            hex dump of a BAR range\n"
+	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
+	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys).\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 2, argv + 2);
+	fprintf(stderr, "udrvctl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sysfs.h - binding devices to udrv through sysfs, as for vfio-pci.
+ * The sysfs root is $UDRV_SYSFS (default /sys) so tests can use a fake
+ * tree.
+ */
+#ifndef UDRVCTL_SYSFS_H
+#define UDRVCTL_SYSFS_H
+
+#include <stdio.h>
+
+const char *ctl_sysfs_root(void);
+
+/*
+ * `bdf` in canonical form.  Progress goes to `out`, errors to `err`;
+ * both return 0 on success, 1 on failure.
+ */
+int ctl_bind(const char *bdf, FILE *out, FILE *err);
+int ctl_unbind(const char *bdf, FILE *out, FILE *err);
+
+/* Test hook: called after each successful sysfs write (the kernel's turn). */
+extern void (*ctl_sysfs_hook)(const char *path, const char *data);
+
+#endif /* UDRVCTL_SYSFS_H */
