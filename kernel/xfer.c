@@ -137,7 +137,9 @@ static int udrv_xfer_string(struct udrv_file *uf, u32 hcard,
 	bounce = kmalloc(UDRV_BOUNCE, GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;
-	for (done = 0; done < x->bytes && !ret; done += UDRV_BOUNCE) {
+	/* At least one pass, so that a zero-length block meets the check. */
+	done = 0;
+	do {
 		u32 len = min_t(u64, UDRV_BOUNCE, x->bytes - done);
 
 		if (write && copy_from_user(bounce, ubuf + done, len)) {
@@ -157,7 +159,8 @@ static int udrv_xfer_string(struct udrv_file *uf, u32 hcard,
 		if (!ret && !write && copy_to_user(ubuf + done, bounce, len))
 			ret = -EFAULT;
 		cond_resched();
-	}
+		done += len;
+	} while (!ret && done < x->bytes);
 	kfree(bounce);
 	return ret;
 }

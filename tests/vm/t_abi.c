@@ -181,6 +181,9 @@ static void test_counts(uint32_t hcard, WD_PCI_SLOT s)
 	t.xfer.data = (uintptr_t)(guard + pg - 32);
 	tap_ok(raw(UDRV_IOC_TRANSFER, &t) == EFAULT,
 	       "transfer: block buffer shorter than bytes -> EFAULT");
+	t.xfer.bytes = 0;
+	tap_ok(raw(UDRV_IOC_TRANSFER, &t) == EINVAL,
+	       "transfer: block of 0 bytes -> EINVAL");
 	t.xfer.bytes = UDRV_MAX_BLOCK + 4;
 	tap_ok(raw(UDRV_IOC_TRANSFER, &t) == ERANGE,
 	       "transfer: block beyond the cap");
