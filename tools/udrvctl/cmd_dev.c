@@ -10,7 +10,7 @@
 #include "parse.h"
 #include "sysfs.h"
 
-static void print_bar(const WD_ITEM *it, const char *indent)
+static void print_bar(const WD_ITEM *it, bool bound, const char *indent)
 {
 	char size[32];
 
@@ -19,11 +19,13 @@ static void print_bar(const WD_ITEM *it, const char *indent)
 	       it->type == WD_ITEM_IO ? "I/O ports" : "memory",
 	       (unsigned long long)it->phys_addr, size);
 	if (it->type == WD_ITEM_MEM)
-		printf(", %s, %s, %s", it->flags & WD_ITEM_64BIT ? "64-bit" :
-								   "32-bit",
+		printf(", %s, %s", it->flags & WD_ITEM_64BIT ? "64-bit" :
+							       "32-bit",
 		       it->flags & WD_ITEM_PREFETCHABLE ? "prefetchable" :
-							  "non-prefetchable",
-		       it->flags & WD_ITEM_MAPPABLE ?
+							  "non-prefetchable");
+	/* Whether udrv may map a BAR is known only once it owns the device */
+	if (it->type == WD_ITEM_MEM && bound)
+		printf(", %s", it->flags & WD_ITEM_MAPPABLE ?
 			       "mappable" : "not mappable (transfers only)");
 	putchar('\n');
 }
@@ -56,7 +58,7 @@ static void print_items(const WD_PCI_CARD_INFO *info, const char *indent)
 
 	for (i = 0; i < info->num_items; i++)
 		if (info->item[i].type != WD_ITEM_INTERRUPT)
-			print_bar(&info->item[i], indent);
+			print_bar(&info->item[i], info->bound, indent);
 	print_irq_caps(info, indent);
 }
 
