@@ -165,21 +165,54 @@ static int udrv_xfer_string(struct udrv_file *uf, u32 hcard,
 	return ret;
 }
 
-static int udrv_xfer_one(struct udrv_file *uf, u32 hcard, struct udrv_xfer *x)
+/*
+ * Runs commands in order until one fails; returns how many completed.  The
+ * card is looked up once for a run of scalar commands and its locks held
+ * across them (readers only: other transfers proceed in parallel); they
+ * are dropped around block commands, which copy user memory.
+ */
+static u32 udrv_xfer_batch(struct udrv_file *uf, u32 hcard,
+			   struct udrv_xfer *cmds, u32 num, int *err)
 {
-	struct udrv_dev *dev;
-	int ret;
+	struct udrv_dev *dev = NULL;
+	int ret = 0;
+	u32 i;
 
-	if (x->cmd & UDRV_CMD_STRING)
-		return udrv_xfer_string(uf, hcard, x);
-	dev = udrv_file_get_dev(uf, hcard);
-	if (IS_ERR(dev))
-		return PTR_ERR(dev);
-	ret = udrv_xfer_check(dev, x, false);
-	if (!ret)
-		udrv_xfer_scalar(dev, x);
-	udrv_file_put_dev(uf, dev);
-	return ret;
+	for (i = 0; i < num; i++) {
+		struct udrv_xfer *x = &cmds[i];
+
+		if (x->cmd & UDRV_CMD_STRING) {
+			if (dev)
+				udrv_file_put_dev(uf, dev);
+			dev = NULL;
+			ret = udrv_xfer_string(uf, hcard, x);
+		} else {
+			if (!dev) {
+				dev = udrv_file_get_dev(uf, hcard);
+				if (IS_ERR(dev)) {
+					ret = PTR_ERR(dev);
+					dev = NULL;
+					break;
+				}
+			}
+			ret = udrv_xfer_check(dev, x, false);
+			if (!ret)
+				udrv_xfer_scalar(dev, x);
+		}
+		if (ret)
+			break;
+	}
+	if (dev)
+		udrv_file_put_dev(uf, dev);
+	*err = ret;
+	return i;
+}
+
+/* A scalar read: its value goes back to user space. */
+static bool udrv_xfer_reads(const struct udrv_xfer *x)
+{
+	return (x->cmd & UDRV_CMD_XFER) &&
+	       !(x->cmd & (UDRV_CMD_WRITE | UDRV_CMD_STRING));
 }
 
 long udrv_ioctl_transfer(struct udrv_file *uf, void __user *arg)
@@ -190,12 +223,12 @@ long udrv_ioctl_transfer(struct udrv_file *uf, void __user *arg)
 	ret = udrv_copy_arg(&t, arg, sizeof(t));
 	if (ret)
 		return ret;
-	ret = udrv_xfer_one(uf, t.hcard, &t.xfer);
+	udrv_xfer_batch(uf, t.hcard, &t.xfer, 1, &ret);
 	if (ret)
 		return ret;
-	if (!(t.xfer.cmd & (UDRV_CMD_WRITE | UDRV_CMD_STRING)) &&
-	    t.xfer.cmd != UDRV_CMD_NONE &&
-	    copy_to_user(arg, &t, sizeof(t)))
+	if (udrv_xfer_reads(&t.xfer) &&
+	    put_user(t.xfer.data,
+		     &((struct udrv_transfer __user *)arg)->xfer.data))
 		return -EFAULT;
 	return 0;
 }
@@ -204,6 +237,7 @@ long udrv_ioctl_multi_transfer(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_multi_transfer m;
 	struct udrv_xfer *cmds;
+	struct udrv_xfer __user *ucmd;
 	void __user *ucmds;
 	int ret = 0;
 	u32 i;
@@ -223,16 +257,19 @@ long udrv_ioctl_multi_transfer(struct udrv_file *uf, void __user *arg)
 		ret = -EFAULT;
 		goto out;
 	}
-	for (i = 0; i < m.num; i++) {
-		ret = udrv_xfer_one(uf, m.hcard, &cmds[i]);
-		if (ret)
-			break;
+	m.done = udrv_xfer_batch(uf, m.hcard, cmds, m.num, &ret);
+	/*
+	 * Only the values read go back, field by field: copying is what
+	 * costs most per command, far more than the checks.  `done` goes
+	 * back also on failure: it tells which command failed.
+	 */
+	ucmd = ucmds;
+	for (i = 0; i < m.done; i++) {
+		if (udrv_xfer_reads(&cmds[i]) &&
+		    put_user(cmds[i].data, &ucmd[i].data))
+			ret = -EFAULT;
 	}
-	m.done = i;
-	/* Results (read values) of the commands that ran go back. */
-	if (i && copy_to_user(ucmds, cmds, i * sizeof(*cmds)))
-		ret = -EFAULT;
-	else if (copy_to_user(arg, &m, sizeof(m)))
+	if (put_user(m.done, &((struct udrv_multi_transfer __user *)arg)->done))
 		ret = -EFAULT;
 out:
 	kvfree(cmds);

@@ -389,56 +389,68 @@ uint32_t WD_CardUnregister(int hWD, uint32_t hCard)
 }
 
 /* Checks one command; `i` names it in a list (UINT32_MAX: a single one). */
+/*
+ * The message of a bad command, formatted only when one is found: this
+ * check runs for every command of every batch.
+ */
+static uint32_t xfer_fail(uint32_t st, const char *fn, uint32_t i,
+			  const char *fmt, ...) UDRV_PRINTF(4, 5);
+static uint32_t xfer_fail(uint32_t st, const char *fn, uint32_t i,
+			  const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (i == UINT32_MAX)
+		return udrv_fail(st, "%s: %s", fn, what);
+	return udrv_fail(st, "%s: command %u: %s", fn, i, what);
+}
+
 static uint32_t check_xfer(const char *fn, const WD_TRANSFER *t, uint32_t i,
 			   bool allow_string)
 {
 	uint32_t cmd = t->cmd, w;
-	char at[32] = "";
 
-	if (i != UINT32_MAX)
-		snprintf(at, sizeof(at), " command %u:", i);
 	if (cmd & ~UDRV_CMD_VALID_BITS)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s:%s unknown command 0x%x", fn, at, cmd);
+		return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+				 "unknown command 0x%x", cmd);
 	if (!(cmd & UDRV_CMD_XFER)) {
 		if (cmd == CMD_NONE || cmd == CMD_MASK)
 			return WD_STATUS_SUCCESS;
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s:%s unknown command 0x%x", fn, at, cmd);
+		return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+				 "unknown command 0x%x", cmd);
 	}
 	if (t->bar >= UDRV_MAX_BARS)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s:%s BAR%u does not exist (BARs are 0-5)",
-				 fn, at, t->bar);
+		return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+				 "BAR%u does not exist (BARs are 0-5)", t->bar);
 	w = 1u << (cmd & UDRV_CMD_WIDTH_MASK);
 	if (!(cmd & UDRV_CMD_MEM) && w == 8)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s:%s there is no 64-bit I/O port access (8, 16 or 32 bits)",
-				 fn, at);
+		return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+				 "there is no 64-bit I/O port access (8, 16 or 32 bits)");
 	if (t->options & ~UDRV_XFER_NO_AUTOINC)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s:%s unknown options 0x%x", fn, at,
+		return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+				 "unknown options 0x%x",
 				 t->options);
 	if (t->addr & (w - 1))
-		return udrv_fail(WD_BAD_ALIGNMENT,
-				 "%s:%s offset 0x%llx is not aligned to the %u-byte access width",
-				 fn, at, (unsigned long long)t->addr, w);
+		return xfer_fail(WD_BAD_ALIGNMENT, fn, i,
+				 "offset 0x%llx is not aligned to the %u-byte access width", (unsigned long long)t->addr, w);
 	if (!(cmd & UDRV_CMD_STRING))
 		return WD_STATUS_SUCCESS;
 	if (!allow_string)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s:%s string (block) commands are not allowed here",
-				 fn, at);
+		return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+				 "string (block) commands are not allowed here");
 	if (!t->bytes)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s:%s a block of 0 bytes", fn, at);
+		return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+				 "a block of 0 bytes");
 	if (t->bytes % w)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s:%s %u bytes is not a multiple of the %u-byte access width",
-				 fn, at, t->bytes, w);
+		return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+				 "%u bytes is not a multiple of the %u-byte access width", t->bytes, w);
 	if (!t->data.buf)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s:%s data.buf is NULL", fn, at);
+		return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+				 "data.buf is NULL");
 	return WD_STATUS_SUCCESS;
 }
 
