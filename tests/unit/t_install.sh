@@ -1,0 +1,36 @@
+#!/bin/bash
+# t_install: `make install` into a DESTDIR, then the README's example
+# driver compiles and links against the installed headers and library
+# through pkg-config, exactly as a user would build it.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
+}
+
+make -s -C "$top" install DESTDIR="$tmp" PREFIX=/usr >"$tmp/log" 2>&1
+ok $? "make install DESTDIR=... PREFIX=/usr"
+for f in usr/include/udrv/wd.h usr/include/udrv/wdc.h usr/include/udrv/kp.h \
+	 usr/include/udrv/udrv_abi.h usr/lib/libudrv.a usr/lib/libudrv.so.0 \
+	 usr/lib/pkgconfig/udrv.pc usr/bin/udrvctl; do
+	test -e "$tmp/$f"
+	ok $? "installed $f"
+done
+
+export PKG_CONFIG_PATH=$tmp/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$tmp
+awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' "$top/README.md" >"$tmp/drv.c"
+test -s "$tmp/drv.c"
+ok $? "README has an example driver"
+# shellcheck disable=SC2046
+${CC:-cc} -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags udrv) \
+	"$tmp/drv.c" -o "$tmp/drv" $(pkg-config --libs udrv) \
+	-Wl,-rpath,"$tmp/usr/lib" >"$tmp/cc.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || cat "$tmp/cc.log"
+ok $rc "README example builds with pkg-config --cflags --libs udrv"
+echo "1..$n"
+exit $failed
