@@ -176,6 +176,7 @@ static void udrv_card_release(struct udrv_card *card, bool cleanup)
 		udrv_run_cleanup(card);
 
 	mutex_lock(&dev->lock);
+	udrv_irq_release(dev, card, UDRV_STOP_DISABLED);
 	list_del(&card->dev_node);
 	dev->owners--;
 	/* Quiesce: the last owner gone, the device stops mastering the bus */

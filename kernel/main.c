@@ -101,9 +101,19 @@ static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return udrv_ioctl_multi_transfer(uf, uarg);
 	case UDRV_IOC_CLEANUP_SETUP:
 		return udrv_ioctl_cleanup_setup(uf, uarg);
+	case UDRV_IOC_INT_ENABLE:
+		return udrv_ioctl_int_enable(uf, uarg);
+	case UDRV_IOC_INT_WAIT:
+		return udrv_ioctl_int_wait(uf, uarg, true);
+	case UDRV_IOC_INT_COUNT:
+		return udrv_ioctl_int_wait(uf, uarg, false);
+	case UDRV_IOC_INT_DISABLE:
+		return udrv_ioctl_int_disable(uf, uarg);
+	case UDRV_IOC_INT_FD:
+		return udrv_ioctl_int_fd(uf, uarg);
 	}
 	/* Right magic and number but another size: an ABI mismatch. */
-	if (_IOC_TYPE(cmd) == UDRV_IOC_MAGIC && _IOC_NR(cmd) <= 0x08)
+	if (_IOC_TYPE(cmd) == UDRV_IOC_MAGIC && _IOC_NR(cmd) <= UDRV_IOC_LAST_NR)
 		return -EMSGSIZE;
 	return -ENOTTY;
 }

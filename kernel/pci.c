@@ -208,6 +208,8 @@ static void udrv_remove(struct pci_dev *pdev)
 
 	down_write(&dev->io_sem);
 	mutex_lock(&dev->lock);
+	/* Interrupts first: no handler may touch the BARs unmapped below. */
+	udrv_irq_release(dev, NULL, UDRV_STOP_REMOVED);
 	dev->gone = true;
 	list_for_each_entry(card, &dev->cards, dev_node)
 		udrv_card_zap(card);

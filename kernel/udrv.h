@@ -15,6 +15,8 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <udrv_abi.h>
 
@@ -29,6 +31,8 @@ struct udrv_bar {
 	struct resource *reserve; /* rest of the page of a sub-page BAR */
 };
 
+struct udrv_irq;
+
 struct udrv_dev {
 	struct kref kref;
 	struct pci_dev *pdev;
@@ -39,10 +43,11 @@ struct udrv_dev {
 	 */
 	struct rw_semaphore io_sem;
 	bool gone;
-	struct mutex lock;		/* owners, exclusive, cards */
+	struct mutex lock;		/* owners, exclusive, cards, irq */
 	unsigned int owners;
 	bool exclusive;
 	struct list_head cards;
+	struct udrv_irq *irq;		/* interrupts, if enabled */
 	struct udrv_bar bar[UDRV_MAX_BARS];
 };
 
@@ -63,6 +68,14 @@ struct udrv_file {
 	struct xarray cards;		/* handle -> udrv_card */
 	struct address_space *mapping;	/* where this file's BAR mappings live */
 };
+
+/* irq.c */
+long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block);
+long udrv_ioctl_int_disable(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_int_fd(struct udrv_file *uf, void __user *arg);
+void udrv_irq_release(struct udrv_dev *dev, struct udrv_card *card, u32 why);
+void udrv_dev_update_master(struct udrv_dev *dev);
 
 /* pci.c */
 int udrv_pci_register(void);

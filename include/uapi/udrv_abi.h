@@ -190,6 +190,70 @@ struct udrv_cleanup_setup {
 };
 
 /*
+ * Interrupts.  One enablement per device at a time; it belongs to the card
+ * (registration) that enabled it and is named by that card's handle.
+ */
+#define UDRV_INT_INTX		0x01	/* accept legacy INTx (level) */
+#define UDRV_INT_MSI		0x02	/* accept MSI */
+#define UDRV_INT_MSIX		0x04	/* accept MSI-X */
+#define UDRV_INT_CMD_COPY	0x08	/* return the values read at IRQ time */
+#define UDRV_INT_TYPES		(UDRV_INT_INTX | UDRV_INT_MSI | UDRV_INT_MSIX)
+#define UDRV_MAX_INT_CMDS	16	/* commands run at IRQ time */
+#define UDRV_MAX_VECTORS	32
+
+/* UDRV_IOC_INT_ENABLE */
+struct udrv_int_enable {
+	__u32 size;
+	__u32 hcard;
+	__u32 options;		/* UDRV_INT_*; no type bit = any type */
+	__u32 num_cmds;		/* <= UDRV_MAX_INT_CMDS */
+	__u64 cmds;		/* user pointer to struct udrv_xfer[num_cmds] */
+	__u32 max_vectors;	/* MSI/MSI-X vectors wanted, 0 = all */
+	__u32 hkp;		/* Kernel PlugIn handle, 0 = none */
+	__u32 enabled_type;	/* out: UDRV_INT_INTX, _MSI or _MSIX */
+	__u32 num_vectors;	/* out */
+	__u32 irq;		/* out: Linux IRQ of vector 0 (informational) */
+	__u32 pad;
+};
+
+/* UDRV_IOC_INT_WAIT and UDRV_IOC_INT_COUNT (which does not wait) */
+struct udrv_int_wait {
+	__u32 size;
+	__u32 hcard;
+	__u32 timeout_ms;	/* 0 = no timeout */
+	__u32 num_cmds;		/* capacity of cmds[] for UDRV_INT_CMD_COPY */
+	__u64 cmds;		/* user pointer: read values go to .data */
+	__u32 count;		/* out: interrupts so far */
+	__u32 lost;		/* out: coalesced into an earlier wake-up */
+	__u32 stopped;		/* out: UDRV_STOP_* */
+	__u32 last_message;	/* out: vector that fired last */
+	__u64 vectors;		/* out: vectors that fired since last wait */
+	__u32 enabled_type;	/* out */
+	__u32 pad;
+};
+
+#define UDRV_STOP_DISABLED	1	/* WD_IntDisable */
+#define UDRV_STOP_REMOVED	2	/* the device went away */
+
+/* UDRV_IOC_INT_DISABLE */
+struct udrv_int_disable {
+	__u32 size;
+	__u32 hcard;
+};
+
+/*
+ * UDRV_IOC_INT_FD: a new file descriptor that polls readable when an
+ * interrupt arrived; read() returns a __u64, the interrupts since the
+ * last read (blocking unless O_NONBLOCK), 0 once interrupts are disabled.
+ */
+struct udrv_int_fd {
+	__u32 size;
+	__u32 hcard;
+	__s32 fd;		/* out */
+	__u32 pad;
+};
+
+/*
  * mmap offset of a BAR of a registered card: the card handle and the BAR
  * index select the region, the low bits are the offset inside the BAR.
  * Card handles are below UDRV_MAX_HANDLE, so the offset fits in 56 bits.
@@ -211,6 +275,12 @@ struct udrv_cleanup_setup {
 #define UDRV_IOC_TRANSFER	_IOWR(UDRV_IOC_MAGIC, 0x06, struct udrv_transfer)
 #define UDRV_IOC_MULTI_TRANSFER	_IOWR(UDRV_IOC_MAGIC, 0x07, struct udrv_multi_transfer)
 #define UDRV_IOC_CLEANUP_SETUP	_IOW(UDRV_IOC_MAGIC, 0x08, struct udrv_cleanup_setup)
+#define UDRV_IOC_INT_ENABLE	_IOWR(UDRV_IOC_MAGIC, 0x09, struct udrv_int_enable)
+#define UDRV_IOC_INT_WAIT	_IOWR(UDRV_IOC_MAGIC, 0x0a, struct udrv_int_wait)
+#define UDRV_IOC_INT_COUNT	_IOWR(UDRV_IOC_MAGIC, 0x0b, struct udrv_int_wait)
+#define UDRV_IOC_INT_DISABLE	_IOW(UDRV_IOC_MAGIC, 0x0c, struct udrv_int_disable)
+#define UDRV_IOC_INT_FD		_IOWR(UDRV_IOC_MAGIC, 0x0d, struct udrv_int_fd)
+#define UDRV_IOC_LAST_NR	0x0d
 
 /*
  * Errors: each ioctl returns 0 or one of these negative errnos, which the
@@ -231,6 +301,13 @@ struct udrv_cleanup_setup {
  *   ENOSPC    too many handles / commands           -> WD_INSUFFICIENT_RESOURCES
  *   ENOTTY    unknown ioctl                         -> WD_NOT_IMPLEMENTED
  *   EIO       the device went away (hot-unplug, unbind) -> WD_DEVICE_REMOVED
+ *   ENOTCONN  interrupts not enabled on this card    -> WD_INTERRUPT_NOT_ENABLED
+ *   EALREADY  interrupts already disabled            -> WD_OPERATION_ALREADY_DONE
+ *   ENXIO     the device has none of the interrupt types accepted, or
+ *             they cannot be set up                  -> WD_FAILED_ENABLING_INTERRUPT
+ *   ETIMEDOUT no interrupt within the timeout        -> WD_TIME_OUT
+ *   EINTR     a signal interrupted the wait          -> (the library retries)
+ *   EOPNOTSUPP a feature not built yet (Kernel PlugIn) -> WD_NOT_IMPLEMENTED
  */
 
 #endif /* _UAPI_UDRV_ABI_H */

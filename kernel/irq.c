@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * irq.c: interrupts of a registered card, delivered to user mode.
+ *
+ * INTx is level-triggered: user mode cannot acknowledge the device before
+ * the line storms, so the hard-IRQ handler runs a short list of transfer
+ * commands given at enable time (read a status, CMD_MASK to tell "not
+ * mine" on a shared line, write the acknowledge), or, without commands,
+ * masks INTx with the PCI 2.3 disable bit and unmasks it when user mode
+ * next waits.  After the commands the handler still masks INTx if the
+ * device keeps asserting it, so a wrong command list cannot livelock the
+ * machine.  MSI and MSI-X need nothing at IRQ time.
+ *
+ * A waiter sleeps on the udrv_irq object, not under any of the file's or
+ * the device's locks, so disabling, unregistering or removing the device
+ * can always wake it.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/interrupt.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "udrv.h"
+
+struct udrv_vec {
+	struct udrv_irq *ui;
+	u32 index;
+	int linux_irq;
+};
+
+struct udrv_irq {
+	struct kref kref;
+	struct udrv_dev *dev;		/* holds a reference */
+	struct udrv_card *card;		/* owner; compared, never dereferenced */
+	u32 type;
+	u32 options;
+	u32 num_cmds;
+	struct udrv_xfer cmds[UDRV_MAX_INT_CMDS];
+	u32 nvec;
+	struct udrv_vec vec[UDRV_MAX_VECTORS];
+	char name[32];
+
+	spinlock_t lock;		/* the state below; taken at IRQ time */
+	wait_queue_head_t wq;
+	u32 count;
+	u32 seen;			/* count at the last wait */
+	u32 lost;
+	u32 last_message;
+	u64 vectors;
+	u32 stopped;
+	bool masked;			/* INTx masked by the handler */
+	u64 copy[UDRV_MAX_INT_CMDS];	/* values read at the last IRQ */
+};
+
+static void udrv_irq_free(struct kref *kref)
+{
+	struct udrv_irq *ui = container_of(kref, struct udrv_irq, kref);
+
+	udrv_dev_put(ui->dev);
+	kfree(ui);
+}
+
+static void udrv_irq_put(struct udrv_irq *ui)
+{
+	kref_put(&ui->kref, udrv_irq_free);
+}
+
+/* Bus mastering is on exactly while MSI/MSI-X is enabled (an MSI is a DMA
+ * write).  Called with dev->lock held.
+ */
+void udrv_dev_update_master(struct udrv_dev *dev)
+{
+	if (dev->gone)
+		return;
+	if (dev->irq && dev->irq->type != UDRV_INT_INTX)
+		pci_set_master(dev->pdev);
+	else
+		pci_clear_master(dev->pdev);
+}
+
+/* Runs the command list; false if CMD_MASK said "not mine". */
+static bool udrv_irq_run_cmds(struct udrv_irq *ui, u64 *vals)
+{
+	u64 last = 0;
+	u32 i;
+
+	for (i = 0; i < ui->num_cmds; i++) {
+		struct udrv_xfer x = ui->cmds[i];
+
+		if (x.cmd == UDRV_CMD_MASK) {
+			if (!(last & x.data))
+				return false;
+			continue;
+		}
+		udrv_xfer_scalar(ui->dev, &x);
+		if (!(x.cmd & UDRV_CMD_WRITE))
+			last = x.data;
+		vals[i] = x.data;
+	}
+	return true;
+}
+
+static irqreturn_t udrv_irq_handler(int irq, void *arg)
+{
+	struct udrv_vec *v = arg;
+	struct udrv_irq *ui = v->ui;
+	u64 vals[UDRV_MAX_INT_CMDS];
+	bool masked = false;
+
+	if (ui->num_cmds && !udrv_irq_run_cmds(ui, vals))
+		return IRQ_NONE;
+	if (ui->type == UDRV_INT_INTX) {
+		/* Still asserted: no commands, or they did not acknowledge */
+		masked = pci_check_and_mask_intx(ui->dev->pdev);
+		if (!ui->num_cmds && !masked)
+			return IRQ_NONE;
+	}
+
+	spin_lock(&ui->lock);
+	ui->count++;
+	ui->last_message = v->index;
+	ui->vectors |= 1ULL << v->index;
+	if (masked)
+		ui->masked = true;
+	if (ui->num_cmds)
+		memcpy(ui->copy, vals, ui->num_cmds * sizeof(vals[0]));
+	spin_unlock(&ui->lock);
+	wake_up_all(&ui->wq);
+	return IRQ_HANDLED;
+}
+
+static int udrv_irq_check_cmds(struct udrv_dev *dev, struct udrv_xfer *cmds,
+			       u32 n)
+{
+	bool have_read = false;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (cmds[i].cmd == UDRV_CMD_MASK) {
+			/* a mask applies to the value read just before */
+			if (!have_read || cmds[i].options)
+				return -EINVAL;
+			continue;
+		}
+		ret = udrv_xfer_check(dev, &cmds[i], false);
+		if (ret)
+			return ret;
+		have_read = cmds[i].cmd != UDRV_CMD_NONE &&
+			    !(cmds[i].cmd & UDRV_CMD_WRITE);
+	}
+	return 0;
+}
+
+static int udrv_irq_setup(struct udrv_dev *dev, struct udrv_irq *ui,
+			  u32 accept, u32 max_vec)
+{
+	struct pci_dev *pdev = dev->pdev;
+	unsigned long flags = 0;
+	int n = -ENXIO;
+	u32 i;
+
+	if (!max_vec || max_vec > UDRV_MAX_VECTORS)
+		max_vec = UDRV_MAX_VECTORS;
+	if ((accept & UDRV_INT_MSIX) && pdev->msix_cap) {
+		n = pci_alloc_irq_vectors(pdev, 1, max_vec, PCI_IRQ_MSIX);
+		ui->type = UDRV_INT_MSIX;
+	}
+	if (n < 0 && (accept & UDRV_INT_MSI) && pdev->msi_cap) {
+		n = pci_alloc_irq_vectors(pdev, 1, max_vec, PCI_IRQ_MSI);
+		ui->type = UDRV_INT_MSI;
+	}
+	if (n < 0 && (accept & UDRV_INT_INTX) && pdev->pin && pdev->irq) {
+		n = 1;
+		ui->type = UDRV_INT_INTX;
+		flags = IRQF_SHARED;
+	}
+	if (n < 0)
+		return -ENXIO;
+
+	ui->nvec = n;
+	for (i = 0; i < ui->nvec; i++) {
+		struct udrv_vec *v = &ui->vec[i];
+		int ret;
+
+		v->ui = ui;
+		v->index = i;
+		v->linux_irq = ui->type == UDRV_INT_INTX ? pdev->irq :
+			       pci_irq_vector(pdev, i);
+		ret = request_irq(v->linux_irq, udrv_irq_handler, flags,
+				  ui->name, v);
+		if (ret) {
+			while (i--)
+				free_irq(ui->vec[i].linux_irq, &ui->vec[i]);
+			if (ui->type != UDRV_INT_INTX)
+				pci_free_irq_vectors(pdev);
+			else
+				pci_intx(pdev, 0);
+			return -ENXIO;
+		}
+	}
+	/* Unmasked only now that a handler is there to take it. */
+	if (ui->type == UDRV_INT_INTX)
+		pci_intx(pdev, 1);
+	return 0;
+}
+
+/* Frees the interrupts and wakes every waiter; dev->lock held. */
+static void udrv_irq_teardown(struct udrv_dev *dev, u32 why)
+{
+	struct udrv_irq *ui = dev->irq;
+	u32 i;
+
+	/* First: a waiter must not unmask INTx once we have masked it. */
+	spin_lock_irq(&ui->lock);
+	ui->stopped = why;
+	spin_unlock_irq(&ui->lock);
+
+	for (i = 0; i < ui->nvec; i++)
+		free_irq(ui->vec[i].linux_irq, &ui->vec[i]);
+	if (ui->type != UDRV_INT_INTX)
+		pci_free_irq_vectors(dev->pdev);
+	else if (!dev->gone)
+		pci_intx(dev->pdev, 0);	/* no handler: keep the line quiet */
+	dev->irq = NULL;
+	udrv_dev_update_master(dev);
+	wake_up_all(&ui->wq);
+	udrv_irq_put(ui);
+}
+
+/* The card goes away, or the device: its interrupts go with it. */
+void udrv_irq_release(struct udrv_dev *dev, struct udrv_card *card, u32 why)
+{
+	if (dev->irq && (!card || dev->irq->card == card))
+		udrv_irq_teardown(dev, why);
+}
+
+long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
+{
+	struct udrv_int_enable e;
+	struct udrv_card *card;
+	struct udrv_dev *dev;
+	struct udrv_irq *ui;
+	int ret;
+
+	ret = udrv_copy_arg(&e, arg, sizeof(e));
+	if (ret)
+		return ret;
+	if (e.options & ~(UDRV_INT_TYPES | UDRV_INT_CMD_COPY) || e.pad ||
+	    e.max_vectors > UDRV_MAX_VECTORS || (e.num_cmds && !e.cmds))
+		return -EINVAL;
+	if (e.num_cmds > UDRV_MAX_INT_CMDS)
+		return -ENOSPC;
+	if (e.hkp)
+		return -EOPNOTSUPP;
+	ui = kzalloc(sizeof(*ui), GFP_KERNEL);
+	if (!ui)
+		return -ENOMEM;
+	kref_init(&ui->kref);
+	spin_lock_init(&ui->lock);
+	init_waitqueue_head(&ui->wq);
+	ui->options = e.options;
+	ui->num_cmds = e.num_cmds;
+	if (e.num_cmds && copy_from_user(ui->cmds, udrv_user_ptr(e.cmds),
+					 e.num_cmds * sizeof(ui->cmds[0]))) {
+		kfree(ui);
+		return -EFAULT;
+	}
+
+	down_read(&uf->sem);
+	card = xa_load(&uf->cards, e.hcard);
+	if (!card) {
+		up_read(&uf->sem);
+		kfree(ui);
+		return -EBADF;
+	}
+	dev = card->dev;
+	kref_get(&dev->kref);
+	ui->dev = dev;
+	ui->card = card;
+	snprintf(ui->name, sizeof(ui->name), "udrv:%s", pci_name(dev->pdev));
+
+	down_read(&dev->io_sem);
+	ret = dev->gone ? -EIO : udrv_irq_check_cmds(dev, ui->cmds,
+						     ui->num_cmds);
+	up_read(&dev->io_sem);
+	mutex_lock(&dev->lock);
+	if (!ret && dev->gone)
+		ret = -EIO;
+	if (!ret && dev->irq)
+		ret = -EBUSY;
+	if (!ret)
+		ret = udrv_irq_setup(dev, ui, e.options & UDRV_INT_TYPES ?:
+				     UDRV_INT_TYPES, e.max_vectors);
+	if (!ret) {
+		kref_get(&ui->kref);	/* dev->irq's reference */
+		dev->irq = ui;
+		udrv_dev_update_master(dev);
+		e.enabled_type = ui->type;
+		e.num_vectors = ui->nvec;
+		e.irq = ui->vec[0].linux_irq;
+	}
+	mutex_unlock(&dev->lock);
+	up_read(&uf->sem);
+	if (!ret && copy_to_user(arg, &e, sizeof(e))) {
+		/* The caller cannot know it is enabled: undo. */
+		mutex_lock(&dev->lock);
+		if (dev->irq == ui)
+			udrv_irq_teardown(dev, UDRV_STOP_DISABLED);
+		mutex_unlock(&dev->lock);
+		ret = -EFAULT;
+	}
+	udrv_irq_put(ui);	/* ui's dev reference kept dev alive so far */
+	return ret;
+}
+
+/* The interrupt object of this file's card, referenced. */
+static struct udrv_irq *udrv_irq_get(struct udrv_file *uf, u32 hcard)
+{
+	struct udrv_irq *ui = ERR_PTR(-ENOTCONN);
+	struct udrv_card *card;
+	struct udrv_dev *dev;
+
+	down_read(&uf->sem);
+	card = xa_load(&uf->cards, hcard);
+	if (!card) {
+		up_read(&uf->sem);
+		return ERR_PTR(-EBADF);
+	}
+	dev = card->dev;
+	mutex_lock(&dev->lock);
+	if (dev->irq && dev->irq->card == card) {
+		ui = dev->irq;
+		kref_get(&ui->kref);
+	}
+	mutex_unlock(&dev->lock);
+	up_read(&uf->sem);
+	return ui;
+}
+
+static bool udrv_irq_ready(struct udrv_irq *ui, u32 seen)
+{
+	return READ_ONCE(ui->count) != seen || READ_ONCE(ui->stopped);
+}
+
+long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
+{
+	struct udrv_xfer __user *ucmds;
+	u64 vals[UDRV_MAX_INT_CMDS];
+	struct udrv_int_wait w;
+	struct udrv_irq *ui;
+	long left = 1;
+	bool copy;
+	u32 i, n;
+	int ret;
+
+	ret = udrv_copy_arg(&w, arg, sizeof(w));
+	if (ret)
+		return ret;
+	if (w.pad || (w.num_cmds && !w.cmds))
+		return -EINVAL;
+	if (w.num_cmds > UDRV_MAX_INT_CMDS)
+		return -ENOSPC;
+	ui = udrv_irq_get(uf, w.hcard);
+	if (IS_ERR(ui))
+		return PTR_ERR(ui);
+
+	if (block) {
+		/* INTx masked by the handler: this wait is the acknowledge */
+		spin_lock_irq(&ui->lock);
+		if (ui->masked && !ui->stopped) {
+			ui->masked = false;
+			pci_check_and_unmask_intx(ui->dev->pdev);
+		}
+		spin_unlock_irq(&ui->lock);
+		left = wait_event_interruptible_timeout(ui->wq,
+				udrv_irq_ready(ui, READ_ONCE(ui->seen)),
+				w.timeout_ms ? msecs_to_jiffies(w.timeout_ms) :
+					       MAX_SCHEDULE_TIMEOUT);
+	}
+
+	spin_lock_irq(&ui->lock);
+	if (block && ui->count != ui->seen) {
+		ui->lost += ui->count - ui->seen - 1;
+		ui->seen = ui->count;
+	}
+	w.count = ui->count;
+	w.lost = ui->lost;
+	w.stopped = ui->stopped;
+	w.last_message = ui->last_message;
+	w.vectors = ui->vectors;
+	if (block)
+		ui->vectors = 0;
+	w.enabled_type = ui->type;
+	copy = ui->options & UDRV_INT_CMD_COPY;
+	n = min(w.num_cmds, ui->num_cmds);
+	memcpy(vals, ui->copy, sizeof(vals));
+	spin_unlock_irq(&ui->lock);
+
+	ucmds = udrv_user_ptr(w.cmds);
+	ret = 0;
+	for (i = 0; copy && i < n; i++) {
+		const struct udrv_xfer *x = &ui->cmds[i];
+
+		if ((x->cmd & UDRV_CMD_XFER) && !(x->cmd & UDRV_CMD_WRITE) &&
+		    put_user(vals[i], &ucmds[i].data))
+			ret = -EFAULT;
+	}
+	udrv_irq_put(ui);
+	if (!ret && copy_to_user(arg, &w, sizeof(w)))
+		ret = -EFAULT;
+	if (ret)
+		return ret;
+	if (left < 0)
+		return -EINTR;
+	return left ? 0 : -ETIMEDOUT;
+}
+
+long udrv_ioctl_int_disable(struct udrv_file *uf, void __user *arg)
+{
+	struct udrv_int_disable d;
+	struct udrv_card *card;
+	struct udrv_dev *dev;
+	int ret;
+
+	ret = udrv_copy_arg(&d, arg, sizeof(d));
+	if (ret)
+		return ret;
+	down_read(&uf->sem);
+	card = xa_load(&uf->cards, d.hcard);
+	if (!card) {
+		up_read(&uf->sem);
+		return -EBADF;
+	}
+	dev = card->dev;
+	mutex_lock(&dev->lock);
+	if (dev->irq && dev->irq->card == card)
+		udrv_irq_teardown(dev, UDRV_STOP_DISABLED);
+	else
+		ret = -EALREADY;
+	mutex_unlock(&dev->lock);
+	up_read(&uf->sem);
+	return ret;
+}
+
+/* The pollable descriptor of WD_IntFd: its own cursor on the count. */
+struct udrv_irqfd {
+	struct udrv_irq *ui;
+	u32 seen;
+};
+
+static __poll_t udrv_irqfd_poll(struct file *file, poll_table *pt)
+{
+	struct udrv_irqfd *f = file->private_data;
+
+	poll_wait(file, &f->ui->wq, pt);
+	return udrv_irq_ready(f->ui, READ_ONCE(f->seen)) ?
+	       EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static ssize_t udrv_irqfd_read(struct file *file, char __user *buf,
+			       size_t len, loff_t *pos)
+{
+	struct udrv_irqfd *f = file->private_data;
+	struct udrv_irq *ui = f->ui;
+	u64 n;
+	int ret;
+
+	if (len < sizeof(n))
+		return -EINVAL;
+	if (!udrv_irq_ready(ui, READ_ONCE(f->seen))) {
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = wait_event_interruptible(ui->wq,
+				udrv_irq_ready(ui, READ_ONCE(f->seen)));
+		if (ret)
+			return ret;
+	}
+	spin_lock_irq(&ui->lock);
+	n = ui->count - f->seen;
+	f->seen = ui->count;
+	spin_unlock_irq(&ui->lock);
+	if (!n)
+		return 0;	/* disabled: end of file */
+	return put_user(n, (u64 __user *)buf) ? -EFAULT : sizeof(n);
+}
+
+static int udrv_irqfd_release(struct inode *inode, struct file *file)
+{
+	struct udrv_irqfd *f = file->private_data;
+
+	udrv_irq_put(f->ui);
+	kfree(f);
+	return 0;
+}
+
+static const struct file_operations udrv_irqfd_fops = {
+	.owner = THIS_MODULE,
+	.poll = udrv_irqfd_poll,
+	.read = udrv_irqfd_read,
+	.release = udrv_irqfd_release,
+	.llseek = noop_llseek,
+};
+
+long udrv_ioctl_int_fd(struct udrv_file *uf, void __user *arg)
+{
+	struct udrv_irqfd *f;
+	struct udrv_int_fd r;
+	struct udrv_irq *ui;
+	int ret, fd;
+
+	ret = udrv_copy_arg(&r, arg, sizeof(r));
+	if (ret)
+		return ret;
+	if (r.pad)
+		return -EINVAL;
+	ui = udrv_irq_get(uf, r.hcard);
+	if (IS_ERR(ui))
+		return PTR_ERR(ui);
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f) {
+		udrv_irq_put(ui);
+		return -ENOMEM;
+	}
+	f->ui = ui;
+	spin_lock_irq(&ui->lock);
+	f->seen = ui->count;
+	spin_unlock_irq(&ui->lock);
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err;
+	}
+	{
+		struct file *file = anon_inode_getfile("udrv-irq",
+						       &udrv_irqfd_fops, f,
+						       O_RDONLY | O_CLOEXEC);
+
+		if (IS_ERR(file)) {
+			put_unused_fd(fd);
+			ret = PTR_ERR(file);
+			goto err;
+		}
+		r.fd = fd;
+		if (copy_to_user(arg, &r, sizeof(r))) {
+			put_unused_fd(fd);
+			fput(file);	/* its release drops the reference */
+			return -EFAULT;
+		}
+		fd_install(fd, file);
+	}
+	return 0;
+err:
+	udrv_irq_put(ui);
+	kfree(f);
+	return ret;
+}
