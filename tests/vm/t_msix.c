@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/*
+ * t_msix: several MSI-X vectors, on QEMU's e1000e (Intel 82574L, 5
+ * vectors).  Its IVAR register routes the RXQ0, TXQ0 and OTHER interrupt
+ * causes to MSI-X vectors; writing a cause to ICS raises it through IMS
+ * and IVAR.  EIAC makes the device clear a cause once it has signalled it,
+ * so each write of ICS sends exactly one message per cause.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "common/tap.h"
+
+#define E1000_ICR	0x000c0
+#define E1000_ICS	0x000c8
+#define E1000_IMS	0x000d0
+#define E1000_IMC	0x000d8
+#define E1000_EIAC	0x000dc
+#define E1000_IVAR	0x000e4
+#define ICR_RXQ0	0x00100000
+#define ICR_TXQ0	0x00400000
+#define ICR_OTHER	0x01000000
+#define ALL_CAUSES	(ICR_RXQ0 | ICR_TXQ0 | ICR_OTHER)
+#define IVAR_VALID	0x8
+#define ROUNDS		10
+
+static int hwd;
+
+static uint32_t raise_cause(WDC_DEVICE_HANDLE d, WD_INTERRUPT *in,
+			    uint32_t cause)
+{
+	WDC_WriteAddr32(d, 0, E1000_IMS, ALL_CAUSES);
+	WDC_WriteAddr32(d, 0, E1000_ICS, cause);
+	return WD_IntWait(hwd, in, 2000);
+}
+
+int main(void)
+{
+	static const struct { uint32_t cause, vec; const char *name; } c[] = {
+		{ ICR_RXQ0, 0, "RXQ0" }, { ICR_TXQ0, 1, "TXQ0" },
+		{ ICR_OTHER, 2, "OTHER" },
+	};
+	WDC_DEVICE_HANDLE d;
+	WD_PCI_CARD_INFO info;
+	WD_INTERRUPT in;
+	uint32_t i, r, count = 0;
+
+	tap_init("t_msix");
+	if (WDC_DriverOpen()) {
+		tap_ok(false, "WDC_DriverOpen");
+		return tap_done();
+	}
+	hwd = WDC_GetWDHandle();
+	d = open_nth(0x8086, 0x10d3, 0);
+	if (!d) {
+		tap_skip("no bound e1000e in this VM");
+		return tap_done();
+	}
+	memset(&info, 0, sizeof(info));
+	WDC_PciGetDeviceInfo(&info);
+	tap_ok(true, "e1000e opened");
+
+	memset(&in, 0, sizeof(in));
+	in.options = INTERRUPT_MESSAGE_X;
+	if (!tap_status(WD_IntEnable(hwd, WDC_GetCardHandle(d), &in),
+			WD_STATUS_SUCCESS, "enable MSI-X"))
+		return tap_done();
+	tap_ok(in.enabled_type == INTERRUPT_MESSAGE_X,
+	       "enabled_type is MSI-X (%u)", in.enabled_type);
+
+	WDC_WriteAddr32(d, 0, E1000_IMC, 0xffffffff);
+	WDC_WriteAddr32(d, 0, E1000_IVAR,
+			(IVAR_VALID | 0) | (IVAR_VALID | 1) << 8 |
+			(IVAR_VALID | 2) << 16);
+	WDC_WriteAddr32(d, 0, E1000_EIAC, ALL_CAUSES);
+
+	for (i = 0; i < 3; i++) {
+		uint32_t good = 0;
+
+		for (r = 0; r < ROUNDS; r++) {
+			if (raise_cause(d, &in, c[i].cause))
+				break;
+			count++;
+			good += in.last_message == c[i].vec &&
+				in.vectors == 1ULL << c[i].vec &&
+				in.count == count;
+		}
+		tap_ok(good == ROUNDS,
+		       "%s routed to vector %u: %u of %u identified (last_message %u, vectors 0x%llx)",
+		       c[i].name, c[i].vec, good, ROUNDS, in.last_message,
+		       (unsigned long long)in.vectors);
+	}
+
+	/* Two causes between two waits: both vectors show up. */
+	WDC_WriteAddr32(d, 0, E1000_IMS, ALL_CAUSES);
+	WDC_WriteAddr32(d, 0, E1000_ICS, ICR_RXQ0 | ICR_OTHER);
+	usleep(100000);
+	tap_status(WD_IntWait(hwd, &in, 2000), WD_STATUS_SUCCESS,
+		   "wait after two causes");
+	tap_ok(in.vectors == ((1ULL << 0) | (1ULL << 2)) &&
+	       in.count == count + 2 && in.lost == 1,
+	       "vectors 0 and 2 reported together (vectors 0x%llx, count +%u, lost %u)",
+	       (unsigned long long)in.vectors, in.count - count, in.lost);
+
+	tap_status(WD_IntDisable(hwd, &in), WD_STATUS_SUCCESS, "disable MSI-X");
+	{
+		uint32_t icr;
+
+		WDC_WriteAddr32(d, 0, E1000_IMC, 0xffffffff);
+		WDC_ReadAddr32(d, 0, E1000_ICR, &icr);
+	}
+	WDC_PciDeviceClose(d);
+	WDC_DriverClose();
+	return tap_done();
+}
