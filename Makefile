@@ -7,7 +7,7 @@
 #   make check        host tests (plain + ASan/UBSan) and the VM suite on both
 #                     kernel lines; ends with "N passed, N failed"
 #   make demo         boots the VM with edu and runs the sample driver
-#   make bench        register-access benchmark in the VM
+#   make bench        register-access and interrupt benchmarks in the VM
 #   make install      PREFIX/DESTDIR: headers, libudrv, udrv.pc, udrvctl
 
 VERSION   := 0.1.0
@@ -127,6 +127,14 @@ $(B)/static/bin/%.sh: bench/%.sh
 	@mkdir -p $(dir $@)
 	install -m 0755 $< $@
 
+# ---- bench/peers: the interrupt benchmark's peers (bench/irq.sh) ---------
+# irq_uio, irq_vfio: self-contained static programs without libudrv.
+PEER_BINS := $(patsubst bench/peers/%.c,$(B)/static/bin/%,$(wildcard bench/peers/*.c))
+static: $(PEER_BINS)
+$(PEER_BINS): $(B)/static/bin/%: $(B)/static-obj/bench/peers/%.o
+	@mkdir -p $(dir $@)
+	$(CC) -static $(CFLAGS) -o $@ $^
+
 # ---- kernel module -------------------------------------------------------
 # Kbuild writes its objects next to the sources, so each kernel gets its own
 # copy of kernel/ under build/kmod/<version>: the two kernel lines can be
@@ -152,6 +160,7 @@ demo:
 
 bench:
 	bench/run
+	bench/run-irq
 
 checkpatch:
 	tools/checkpatch/run

@@ -1,0 +1,143 @@
+#!/bin/sh
+# irq.sh [ROUND_TRIPS] - the interrupt round-trip benchmark, guest side: one
+# edu device, one boot, every path measured on the same device in turn:
+#   udrv    bench_irq_udrv N       (when in PATH; edu bound with udrvctl bind;
+#                                   it finds the edu bound to udrv itself)
+#   uio     irq_uio BDF N          (uio_pci_generic, INTx masked by the kernel)
+#   vfio    irq_vfio BDF N         (vfio-pci, MSI on an eventfd; needs IOMMU)
+#   kernel  edu_pingpong.ko        (bare in-kernel MSI handler: the limit)
+# Round trip: write 1 to BAR0+0x60 (raise) -> interrupt -> the waiting side
+# wakes -> write 1 to BAR0+0x64 (acknowledge) -> next.  Every measuring
+# program prints one line per path it measures,
+#   RESULT <name> <interrupts per second>
+# (an integer; other lines are comments); the peers and the module time 5
+# rounds of N round trips after a warm-up of N/10 and give the median.  The
+# module's rate is read from /sys/bus/pci/devices/BDF/pingpong_rate and
+# printed the same way.  The end
+# is a markdown table with each rate's ratio to uio and to kernel.
+#
+# Booted by bench/run-irq as: vm/run --iommu --no-bind
+#   --modules uio_pci_generic,vfio-pci,vfio_iommu_type1 --add edu_pingpong.ko
+# IRQ_KO overrides the module's path (default: edu_pingpong.ko in PATH).
+# Exit status: 0 when uio, vfio and kernel (and udrv when present) all gave
+# a result, 1 otherwise.
+# shellcheck shell=sh
+
+N=${1:-50000}
+RES=/tmp/irq-results
+: >"$RES"
+failed=0
+
+say() { echo "# $*"; }
+fail() { echo "FAIL: $*"; failed=1; }
+
+# The first edu (1234:11e8).
+bdf=
+for d in /sys/bus/pci/devices/*; do
+	if [ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ]; then
+		bdf=${d##*/}
+		break
+	fi
+done
+[ -n "$bdf" ] || { fail "no edu device (1234:11e8)"; exit 1; }
+dev=/sys/bus/pci/devices/$bdf
+say "edu at $bdf, $N round trips per round, kernel $(uname -r)"
+
+driver_of() {
+	d=$(readlink "$dev/driver" 2>/dev/null) || d=none
+	echo "${d##*/}"
+}
+
+# rebind DRIVER: driver_override, unbind from the current driver, reprobe.
+rebind() {
+	echo "$1" >"$dev/driver_override"
+	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
+	echo "$bdf" >/sys/bus/pci/drivers_probe 2>/dev/null
+	[ "$(driver_of)" = "$1" ] || {
+		fail "$bdf: bind to $1 failed (driver: $(driver_of))"
+		return 1
+	}
+}
+
+# run NAME COMMAND...: run a measuring program (at most 120 s), show its
+# output, keep its RESULT lines.
+run() {
+	name=$1
+	shift
+	timeout -k 5 120 "$@" >/tmp/irq-out 2>&1
+	rc=$?
+	cat /tmp/irq-out
+	grep '^RESULT ' /tmp/irq-out >>"$RES"
+	if [ $rc != 0 ] || ! grep -q '^RESULT ' /tmp/irq-out; then
+		fail "$name: '$*' exited with $rc, $(grep -c '^RESULT ' /tmp/irq-out) RESULT lines"
+	elif grep -Eq '^RESULT [^ ]+ (0|nan|-nan|inf)?$' /tmp/irq-out; then
+		fail "$name: a RESULT without a rate"
+	fi
+}
+
+# --- udrv -----------------------------------------------------------------
+if command -v bench_irq_udrv >/dev/null 2>&1; then
+	say "udrv: udrvctl bind $bdf; bench_irq_udrv $N"
+	if udrvctl bind "$bdf" >/tmp/irq-out 2>&1 && [ "$(driver_of)" = udrv ]; then
+		run udrv bench_irq_udrv "$N"
+	else
+		cat /tmp/irq-out
+		fail "udrvctl bind $bdf (driver: $(driver_of))"
+	fi
+else
+	say "udrv: bench_irq_udrv is not in PATH: skipped"
+fi
+
+# --- uio_pci_generic --------------------------------------------------------
+say "uio: uio_pci_generic (INTx); irq_uio $bdf $N"
+rebind uio_pci_generic && run uio irq_uio "$bdf" "$N"
+
+# --- vfio-pci ---------------------------------------------------------------
+say "vfio: vfio-pci (MSI, eventfd); irq_vfio $bdf $N"
+rebind vfio-pci && run vfio irq_vfio "$bdf" "$N"
+
+# --- bare kernel --------------------------------------------------------------
+ko=${IRQ_KO:-$(command -v edu_pingpong.ko)}
+say "kernel: edu_pingpong.ko (MSI, in-kernel handler); round_trips=$N"
+if [ -z "$ko" ] || [ ! -f "$ko" ]; then
+	fail "kernel: edu_pingpong.ko not found (vm/run --add it, or set IRQ_KO)"
+elif ! insmod "$ko" round_trips="$N"; then
+	fail "kernel: insmod $ko failed"
+else
+	if rebind edu_pingpong && rate=$(cat "$dev/pingpong_rate") &&
+		[ "${rate:-0}" -gt 0 ]; then
+		say "kernel: $(cat "$dev/pingpong_round_trips") round trips in" \
+			"$(cat "$dev/pingpong_elapsed_ns") ns (median of 5 rounds)"
+		echo "RESULT kernel $rate" | tee -a "$RES"
+	else
+		fail "kernel: no rate from edu_pingpong"
+		dmesg | grep edu_pingpong | tail -n 3
+	fi
+	# Exercise the module's remove path too.
+	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
+	echo >"$dev/driver_override"
+	rmmod edu_pingpong || fail "rmmod edu_pingpong"
+fi
+
+# --- table ------------------------------------------------------------------
+echo
+echo "| path | mechanism | interrupts/s | vs uio | vs kernel |"
+echo "|---|---|---:|---:|---:|"
+awk '
+function desc(n) {
+	if (n == "uio") return "uio_pci_generic: INTx, read() /dev/uioN, unmask by config write"
+	if (n == "vfio") return "vfio-pci: MSI, read() on an eventfd"
+	if (n == "kernel") return "edu_pingpong.ko: MSI, ack + raise in the handler"
+	if (n ~ /^udrv/) return "udrv: bench_irq_udrv"
+	return ""
+}
+function ratio(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
+{ name[NR] = $2; rate[NR] = $3; by[$2] = $3 }
+END {
+	for (i = 1; i <= NR; i++)
+		printf "| %s | %s | %d | %s | %s |\n", name[i], desc(name[i]),
+		    rate[i], ratio(rate[i], by["uio"]), ratio(rate[i], by["kernel"])
+}' "$RES"
+echo
+[ $failed = 0 ] || echo "irq.sh: some measurements failed (see FAIL lines)"
+exit $failed
