@@ -5,7 +5,8 @@
  * again — by each delivery path udrv offers.  Prints one line per path,
  * "RESULT <name> <interrupts per second>", the format bench/irq.sh
  * collects for the peers (UIO, VFIO, a bare kernel module) in the same
- * boot.  Usage: bench_irq_udrv [N]
+ * boot, measured the same way (warm-up, median of 5 rounds of N).
+ * Usage: bench_irq_udrv [N]
  */
 #include <pthread.h>
 #include <semaphore.h>
@@ -34,11 +35,6 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void result(const char *name, unsigned long n, double secs)
-{
-	printf("RESULT %s %.0f\n", name, n / secs);
-}
-
 static int enable(WD_INTERRUPT *in, WD_TRANSFER *cmds, uint32_t ncmds,
 		  uint32_t type)
 {
@@ -53,113 +49,187 @@ static int enable(WD_INTERRUPT *in, WD_TRANSFER *cmds, uint32_t ncmds,
 	return 0;
 }
 
-/* INTx, acknowledged in the kernel by commands; user mode only waits. */
-static void intx_wait(unsigned long n)
-{
-	WD_TRANSFER c[3];
-	WD_INTERRUPT in;
-	unsigned long i;
-	double t0;
+/*
+ * Each path: set up, then run(n) round trips (returns how many completed),
+ * then tear down.  As the peers do: a warm-up of n/10, then ROUNDS timed
+ * rounds of n, and the median rate.
+ */
+#define ROUNDS 5
 
-	memset(c, 0, sizeof(c));
-	c[0].cmd = RM_DWORD;
-	c[0].addr = EDU_STATUS;
-	c[1].cmd = CMD_MASK;
-	c[1].data.dw = 0xffffffff;
-	c[2].cmd = WM_DWORD;
-	c[2].addr = EDU_ACK;
-	c[2].data.dw = 0xffffffff;
-	if (enable(&in, c, 3, INTERRUPT_LEVEL_SENSITIVE))
-		return;
-	t0 = now_s();
+static WD_INTERRUPT in;
+static WD_TRANSFER ack_cmds[3];
+static int ep, ifd;
+
+static int setup_intx(void)
+{
+	memset(ack_cmds, 0, sizeof(ack_cmds));
+	ack_cmds[0].cmd = RM_DWORD;
+	ack_cmds[0].addr = EDU_STATUS;
+	ack_cmds[1].cmd = CMD_MASK;
+	ack_cmds[1].data.dw = 0xffffffff;
+	ack_cmds[2].cmd = WM_DWORD;
+	ack_cmds[2].addr = EDU_ACK;
+	ack_cmds[2].data.dw = 0xffffffff;
+	return enable(&in, ack_cmds, 3, INTERRUPT_LEVEL_SENSITIVE);
+}
+
+/* INTx, acknowledged in the kernel by commands; user mode only waits. */
+static unsigned long run_intx_wait(unsigned long n)
+{
+	unsigned long i;
+
 	for (i = 0; i < n; i++) {
 		WDC_WriteAddr32(dev, 0, EDU_RAISE, 1);
 		if (WD_IntWait(hwd, &in, 2000))
 			break;
 	}
-	result("udrv-intx-cmds-IntWait", i, now_s() - t0);
-	WD_IntDisable(hwd, &in);
+	return i;
 }
 
-static void msi_wait(unsigned long n)
+static int setup_msi(void)
 {
-	WD_INTERRUPT in;
-	unsigned long i;
-	double t0;
+	return enable(&in, NULL, 0, INTERRUPT_MESSAGE);
+}
 
-	if (enable(&in, NULL, 0, INTERRUPT_MESSAGE))
-		return;
-	t0 = now_s();
+static unsigned long run_msi_wait(unsigned long n)
+{
+	unsigned long i;
+
 	for (i = 0; i < n; i++) {
 		WDC_WriteAddr32(dev, 0, EDU_RAISE, 1);
 		if (WD_IntWait(hwd, &in, 2000))
 			break;
 		WDC_WriteAddr32(dev, 0, EDU_ACK, 1);
 	}
-	result("udrv-msi-IntWait", i, now_s() - t0);
+	return i;
+}
+
+static void teardown(void)
+{
 	WD_IntDisable(hwd, &in);
 }
 
-static void msi_epoll(unsigned long n)
+static int setup_epoll(void)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, got;
-	WD_INTERRUPT in;
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (setup_msi())
+		return -1;
+	ifd = WD_IntFd(hwd, &in);
+	ep = epoll_create1(0);
+	return ifd < 0 || ep < 0 ? -1 : epoll_ctl(ep, EPOLL_CTL_ADD, ifd, &ev);
+}
+
+static unsigned long run_epoll(unsigned long n)
+{
+	struct epoll_event got;
 	unsigned long i;
 	uint64_t cnt;
-	double t0;
-	int fd, ep;
 
-	if (enable(&in, NULL, 0, INTERRUPT_MESSAGE))
-		return;
-	fd = WD_IntFd(hwd, &in);
-	ep = epoll_create1(0);
-	epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-	t0 = now_s();
 	for (i = 0; i < n; i++) {
 		WDC_WriteAddr32(dev, 0, EDU_RAISE, 1);
 		if (epoll_wait(ep, &got, 1, 2000) != 1 ||
-		    read(fd, &cnt, sizeof(cnt)) != sizeof(cnt))
+		    read(ifd, &cnt, sizeof(cnt)) != sizeof(cnt))
 			break;
 		WDC_WriteAddr32(dev, 0, EDU_ACK, 1);
 	}
-	result("udrv-msi-IntFd-epoll", i, now_s() - t0);
-	WD_IntDisable(hwd, &in);
+	return i;
+}
+
+static void teardown_epoll(void)
+{
+	teardown();
 	close(ep);
-	close(fd);
+	close(ifd);
 }
 
 static sem_t done;
-static unsigned long todo;
+static volatile unsigned long todo;
 
 /* The library's thread calls this per interrupt: ack, raise the next. */
 static void ping(void *ctx)
 {
 	(void)ctx;
 	WDC_WriteAddr32(dev, 0, EDU_ACK, 1);
-	if (--todo)
+	if (todo && --todo)
 		WDC_WriteAddr32(dev, 0, EDU_RAISE, 1);
 	else
 		sem_post(&done);
 }
 
-static void msi_thread(unsigned long n)
+static int setup_thread(void)
 {
-	struct timespec dl;
-	double t0;
-
 	sem_init(&done, 0, 0);
-	todo = n;
 	if (WDC_IntEnable(dev, NULL, 0, INTERRUPT_MESSAGE, ping, NULL, false)) {
 		fprintf(stderr, "bench_irq_udrv: %s\n", WDC_GetLastErrStr());
-		return;
+		return -1;
 	}
-	t0 = now_s();
+	return 0;
+}
+
+static unsigned long run_thread(unsigned long n)
+{
+	struct timespec dl;
+
+	todo = n;
 	WDC_WriteAddr32(dev, 0, EDU_RAISE, 1);
 	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += 120;
-	if (sem_timedwait(&done, &dl) == 0)
-		result("udrv-msi-WDC_IntEnable-thread", n, now_s() - t0);
+	dl.tv_sec += 60;
+	return sem_timedwait(&done, &dl) == 0 ? n : 0;
+}
+
+static void teardown_thread(void)
+{
 	WDC_IntDisable(dev);
+}
+
+static const struct path {
+	const char *name;
+	int (*setup)(void);
+	unsigned long (*run)(unsigned long n);
+	void (*teardown)(void);
+} paths[] = {
+	{ "udrv-intx-cmds-IntWait", setup_intx, run_intx_wait, teardown },
+	{ "udrv-msi-IntWait", setup_msi, run_msi_wait, teardown },
+	{ "udrv-msi-IntFd-epoll", setup_epoll, run_epoll, teardown_epoll },
+	{ "udrv-msi-WDC_IntEnable-thread", setup_thread, run_thread,
+	  teardown_thread },
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void measure(const struct path *p, unsigned long n)
+{
+	double rate[ROUNDS];
+	int r;
+
+	if (p->setup()) {
+		fprintf(stderr, "bench_irq_udrv: %s: setup failed\n", p->name);
+		return;
+	}
+	p->run(n / 10 ? n / 10 : 1);
+	for (r = 0; r < ROUNDS; r++) {
+		double t0 = now_s();
+		unsigned long got = p->run(n);
+
+		if (got != n) {
+			fprintf(stderr, "bench_irq_udrv: %s: %lu of %lu round trips\n",
+				p->name, got, n);
+			p->teardown();
+			return;
+		}
+		rate[r] = n / (now_s() - t0);
+	}
+	p->teardown();
+	qsort(rate, ROUNDS, sizeof(rate[0]), cmp_double);
+	printf("RESULT %s %.0f\n", p->name, rate[ROUNDS / 2]);
+	printf("# %s: min %.0f max %.0f interrupts/s over %d rounds of %lu\n",
+	       p->name, rate[0], rate[ROUNDS - 1], ROUNDS, n);
 }
 
 int main(int argc, char **argv)
@@ -186,10 +256,8 @@ int main(int argc, char **argv)
 	}
 	hwd = WDC_GetWDHandle();
 	hcard = WDC_GetCardHandle(dev);
-	intx_wait(n);
-	msi_wait(n);
-	msi_epoll(n);
-	msi_thread(n);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		measure(&paths[i], n);
 	WDC_PciDeviceClose(dev);
 	WDC_DriverClose();
 	return 0;
