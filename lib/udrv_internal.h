@@ -6,6 +6,7 @@
 #ifndef UDRV_INTERNAL_H
 #define UDRV_INTERNAL_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -44,6 +45,24 @@ bool udrv_slot_valid(WD_PCI_SLOT slot);
 extern int (*udrv_test_ioctl)(int fd, unsigned long req, void *arg);
 extern void *(*udrv_test_mmap)(size_t len, int fd, off_t off);
 
+/* ---- WDC_ interrupts (wdc_int.c) --------------------------------------- */
+
+enum { UDRV_WDC_INT_OFF, UDRV_WDC_INT_ON, UDRV_WDC_INT_DISABLING };
+
+/* A device's WDC_IntEnable state: the library thread and its snapshot. */
+struct udrv_dev_int {
+	pthread_mutex_t lock;	/* everything below but `wait` */
+	pthread_cond_t idle;	/* signalled when DISABLING ends */
+	int state;		/* UDRV_WDC_INT_* */
+	bool exited;		/* ON, but the thread returned on its own */
+	bool ever;		/* enabled once at least: `snap` is valid */
+	pthread_t thread;	/* valid unless OFF */
+	WDC_INT_HANDLER handler;
+	void *ctx;
+	WD_INTERRUPT wait;	/* the thread's own WD_IntWait argument */
+	WD_INTERRUPT snap;	/* as of the last delivered interrupt */
+};
+
 /* ---- WDC_ devices (wdc.c) ---------------------------------------------- */
 
 struct udrv_bar {
@@ -61,7 +80,16 @@ struct WDC_DEVICE {
 	bool fake;		/* built by udrv_test_fake_device */
 	char name[UDRV_SLOT_STR];
 	WD_PCI_CARD_INFO info;
+	struct udrv_dev_int irq;	/* wdc_int.c */
 };
+
+/*
+ * wdc_int.c: set up a new device's interrupt state; before closing it,
+ * disable its interrupts and join the thread.  The latter fails (and the
+ * device must stay open) only when called from the device's own handler.
+ */
+void udrv_int_dev_init(WDC_DEVICE_HANDLE dev);
+uint32_t udrv_int_dev_close(WDC_DEVICE_HANDLE dev, const char *fn);
 
 /*
  * WDC_PciDeviceOpen with registration options (WD_SHARED): udrvctl peeks

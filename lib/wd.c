@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include "udrv_internal.h"
 
@@ -562,4 +563,290 @@ uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
 	if (err)
 		return ioctl_fail(err, "WD_MultiTransfer");
 	return WD_STATUS_SUCCESS;
+}
+
+/* ---- interrupts ---------------------------------------------------------- */
+
+#define INT_OPTIONS	(UDRV_INT_TYPES | UDRV_INT_CMD_COPY)
+
+/* "INTx, MSI", or "any type" for no type bit. */
+static const char *int_types_str(uint32_t options, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s", options & UDRV_INT_INTX ? ", INTx" : "",
+		 options & UDRV_INT_MSI ? ", MSI" : "",
+		 options & UDRV_INT_MSIX ? ", MSI-X" : "",
+		 options & UDRV_INT_TYPES ? "" : ", any type");
+	return buf + 2;
+}
+
+/*
+ * The IRQ-time command list: scalar transfers checked like any other,
+ * CMD_MASK only right after a read (it masks the value read), no blocks.
+ */
+static uint32_t check_int_cmds(const char *fn, const WD_TRANSFER *cmds,
+			       uint32_t n)
+{
+	bool have_read = false;
+	uint32_t i, st;
+
+	for (i = 0; i < n; i++) {
+		const WD_TRANSFER *t = &cmds[i];
+
+		if (t->cmd == CMD_MASK) {
+			if (!have_read)
+				return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+						 "CMD_MASK must follow a read command (it masks the value read)");
+			if (t->options)
+				return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+						 "CMD_MASK takes no options (0x%x)",
+						 t->options);
+			if (!t->data.qw)
+				return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+						 "CMD_MASK with mask 0 would reject every interrupt");
+			continue;
+		}
+		st = check_xfer(fn, t, i, false);
+		if (st)
+			return st;
+		have_read = (t->cmd & UDRV_CMD_XFER) &&
+			    !(t->cmd & UDRV_CMD_WRITE);
+	}
+	return WD_STATUS_SUCCESS;
+}
+
+static uint32_t int_enable_fail(int err, uint32_t hCard, uint32_t options)
+{
+	char types[32];
+
+	switch (err) {
+	case EBUSY:
+		return ioctl_fail(err, "WD_IntEnable: card %u: interrupts are already enabled on this device (one enablement per device)",
+				  hCard);
+	case ENXIO:
+		return ioctl_fail(err, "WD_IntEnable: card %u: none of the accepted types (%s) could be enabled",
+				  hCard, int_types_str(options, types,
+						       sizeof(types)));
+	case EOPNOTSUPP:
+		return udrv_fail(WD_NOT_IMPLEMENTED,
+				 "WD_IntEnable: card %u: Kernel PlugIn routing is not implemented yet (EOPNOTSUPP from the agent)",
+				 hCard);
+	default:
+		return ioctl_fail(err, "WD_IntEnable: card %u", hCard);
+	}
+}
+
+uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
+{
+	struct udrv_int_enable e;
+	uint32_t st;
+	int err;
+
+	if (hWD < 0)
+		return bad_hwd(__func__, hWD);
+	if (!hCard)
+		return bad_hcard(__func__);
+	if (!intr)
+		return null_arg(__func__, "intr");
+	if (intr->options & ~INT_OPTIONS)
+		return udrv_fail(WD_INVALID_PARAMETER,
+				 "WD_IntEnable: unknown options 0x%x (INTERRUPT_LEVEL_SENSITIVE, INTERRUPT_MESSAGE, INTERRUPT_MESSAGE_X, INTERRUPT_CMD_COPY)",
+				 intr->options & ~INT_OPTIONS);
+	if (intr->hKernelPlugIn)
+		return udrv_fail(WD_NOT_IMPLEMENTED,
+				 "WD_IntEnable: Kernel PlugIn routing is not implemented yet (hKernelPlugIn %u): set it to 0 to handle interrupts in user mode",
+				 intr->hKernelPlugIn);
+	if (intr->num_cmds && !intr->cmds)
+		return null_arg(__func__, "cmds");
+	if (intr->num_cmds > UDRV_MAX_INT_CMDS)
+		return udrv_fail(WD_INSUFFICIENT_RESOURCES,
+				 "WD_IntEnable: %u interrupt commands, at most %u",
+				 intr->num_cmds, UDRV_MAX_INT_CMDS);
+	st = check_int_cmds(__func__, intr->cmds, intr->num_cmds);
+	if (st)
+		return st;
+	memset(&e, 0, sizeof(e));
+	e.size = sizeof(e);
+	e.hcard = hCard;
+	e.options = intr->options;
+	e.num_cmds = intr->num_cmds;
+	e.cmds = (uintptr_t)intr->cmds;
+	err = do_ioctl(hWD, UDRV_IOC_INT_ENABLE, &e);
+	if (err)
+		return int_enable_fail(err, hCard, intr->options);
+	intr->hInterrupt = hCard;	/* interrupts are named by their card */
+	intr->enabled_type = e.enabled_type;
+	intr->count = 0;
+	intr->lost = 0;
+	intr->stopped = 0;
+	intr->last_message = 0;
+	intr->vectors = 0;
+	return WD_STATUS_SUCCESS;
+}
+
+/* Checks common to the calls on an enabled interrupt. */
+static uint32_t check_intr(const char *fn, int hWD, const WD_INTERRUPT *intr)
+{
+	if (hWD < 0)
+		return bad_hwd(fn, hWD);
+	if (!intr)
+		return null_arg(fn, "intr");
+	if (!intr->hInterrupt)
+		return udrv_fail(WD_INTERRUPT_NOT_ENABLED,
+				 "%s: hInterrupt is 0: interrupts are not enabled (WD_IntEnable first)",
+				 fn);
+	return WD_STATUS_SUCCESS;
+}
+
+static void int_wait_arg(struct udrv_int_wait *w, const WD_INTERRUPT *intr,
+			 uint32_t timeout_ms)
+{
+	memset(w, 0, sizeof(*w));
+	w->size = sizeof(*w);
+	w->hcard = intr->hInterrupt;
+	w->timeout_ms = timeout_ms;
+	/* Where INTERRUPT_CMD_COPY puts the values read at IRQ time. */
+	if (intr->cmds) {
+		w->num_cmds = intr->num_cmds < UDRV_MAX_INT_CMDS ?
+			      intr->num_cmds : UDRV_MAX_INT_CMDS;
+		w->cmds = (uintptr_t)intr->cmds;
+	}
+}
+
+static void int_result(WD_INTERRUPT *intr, const struct udrv_int_wait *w)
+{
+	intr->count = w->count;
+	intr->lost = w->lost;
+	intr->stopped = w->stopped;
+	intr->last_message = w->last_message;
+	intr->vectors = w->vectors;
+	intr->enabled_type = w->enabled_type;
+}
+
+static uint32_t int_fail(int err, const char *fn, uint32_t hcard)
+{
+	if (err == ENOTCONN)
+		return udrv_fail(WD_INTERRUPT_NOT_ENABLED,
+				 "%s: interrupts are not enabled on card %u (WD_IntEnable first)",
+				 fn, hcard);
+	return ioctl_fail(err, "%s: card %u", fn, hcard);
+}
+
+static uint32_t elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+	int64_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+	ms = (int64_t)(t.tv_sec - t0->tv_sec) * 1000 +
+	     (t.tv_nsec - t0->tv_nsec) / 1000000;
+	return ms < 0 ? 0 : ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
+uint32_t WD_IntWait(int hWD, WD_INTERRUPT *intr, uint32_t timeout_ms)
+{
+	struct udrv_int_wait w;
+	struct timespec t0;
+	uint32_t st, spent;
+	int err;
+
+	st = check_intr(__func__, hWD, intr);
+	if (st)
+		return st;
+	int_wait_arg(&w, intr, timeout_ms);
+	if (timeout_ms)
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &t0);
+	for (;;) {
+		err = udrv_test_ioctl ?
+		      udrv_test_ioctl(hWD, UDRV_IOC_INT_WAIT, &w) :
+		      ioctl(hWD, UDRV_IOC_INT_WAIT, &w);
+		err = err < 0 ? errno : 0;
+		if (err != EINTR)
+			break;
+		/*
+		 * A wait clears `vectors` when it consumes interrupts, so a
+		 * non-zero mask means this interrupted wait took some: they
+		 * must be reported, not waited for again.
+		 */
+		if (w.vectors || w.stopped) {
+			err = 0;
+			break;
+		}
+		/* A signal: wait again for what is left of the timeout. */
+		if (timeout_ms) {
+			spent = elapsed_ms(&t0);
+			w.timeout_ms = spent < timeout_ms ? timeout_ms - spent :
+							    1;
+		}
+	}
+	/* Same for an interrupt that arrived as the timeout expired. */
+	if (err == ETIMEDOUT && (w.vectors || w.stopped))
+		err = 0;
+	if (!err || err == ETIMEDOUT)
+		int_result(intr, &w);
+	if (!err)
+		return WD_STATUS_SUCCESS;
+	if (err == ETIMEDOUT)
+		return udrv_fail(WD_TIME_OUT,
+				 "WD_IntWait: no interrupt on card %u within %u ms",
+				 intr->hInterrupt, timeout_ms);
+	return int_fail(err, __func__, intr->hInterrupt);
+}
+
+uint32_t WD_IntCount(int hWD, WD_INTERRUPT *intr)
+{
+	struct udrv_int_wait w;
+	uint32_t st;
+	int err;
+
+	st = check_intr(__func__, hWD, intr);
+	if (st)
+		return st;
+	int_wait_arg(&w, intr, 0);
+	err = do_ioctl(hWD, UDRV_IOC_INT_COUNT, &w);
+	if (err)
+		return int_fail(err, __func__, intr->hInterrupt);
+	int_result(intr, &w);
+	return WD_STATUS_SUCCESS;
+}
+
+uint32_t WD_IntDisable(int hWD, WD_INTERRUPT *intr)
+{
+	struct udrv_int_disable d;
+	uint32_t st;
+	int err;
+
+	st = check_intr(__func__, hWD, intr);
+	if (st)
+		return st;
+	memset(&d, 0, sizeof(d));
+	d.size = sizeof(d);
+	d.hcard = intr->hInterrupt;
+	err = do_ioctl(hWD, UDRV_IOC_INT_DISABLE, &d);
+	if (err == EALREADY)
+		return udrv_fail(WD_OPERATION_ALREADY_DONE,
+				 "WD_IntDisable: interrupts of card %u are already disabled",
+				 intr->hInterrupt);
+	return err ? ioctl_fail(err, "WD_IntDisable: card %u",
+				intr->hInterrupt) : WD_STATUS_SUCCESS;
+}
+
+int WD_IntFd(int hWD, WD_INTERRUPT *intr)
+{
+	struct udrv_int_fd r;
+	int err;
+
+	if (check_intr(__func__, hWD, intr)) {
+		errno = hWD < 0 ? EBADF : !intr ? EINVAL : ENOTCONN;
+		return -1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.hcard = intr->hInterrupt;
+	err = do_ioctl(hWD, UDRV_IOC_INT_FD, &r);
+	if (err) {
+		int_fail(err, __func__, intr->hInterrupt);
+		errno = err;
+		return -1;
+	}
+	return r.fd;
 }

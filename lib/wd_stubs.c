@@ -1,53 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * wd_stubs.c - WD_ calls whose kernel side does not exist yet: interrupts,
- * DMA, Kernel PlugIn, events and the debug monitor.  They fail honestly
- * with WD_NOT_IMPLEMENTED instead of pretending.
+ * wd_stubs.c - WD_ calls whose kernel side does not exist yet: DMA, Kernel
+ * PlugIn, events and the debug monitor.  They fail honestly with
+ * WD_NOT_IMPLEMENTED instead of pretending.
  */
-#include <errno.h>
 #include "udrv_internal.h"
 
 #define NOT_YET(fn, what) \
 	udrv_fail(WD_NOT_IMPLEMENTED, \
 		  "%s: %s not implemented yet in this udrv version", fn, what)
 
-#define INT_NOT_YET()	NOT_YET(__func__, "interrupts are")
 #define DMA_NOT_YET()	NOT_YET(__func__, "DMA is")
 #define KP_NOT_YET()	NOT_YET(__func__, "Kernel PlugIns are")
 #define EV_NOT_YET()	NOT_YET(__func__, "hot-plug events are")
 #define DBG_NOT_YET()	NOT_YET(__func__, "the debug monitor is")
-
-uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
-{
-	(void)hWD, (void)hCard, (void)intr;
-	return INT_NOT_YET();
-}
-
-uint32_t WD_IntWait(int hWD, WD_INTERRUPT *intr, uint32_t timeout_ms)
-{
-	(void)hWD, (void)intr, (void)timeout_ms;
-	return INT_NOT_YET();
-}
-
-uint32_t WD_IntCount(int hWD, WD_INTERRUPT *intr)
-{
-	(void)hWD, (void)intr;
-	return INT_NOT_YET();
-}
-
-uint32_t WD_IntDisable(int hWD, WD_INTERRUPT *intr)
-{
-	(void)hWD, (void)intr;
-	return INT_NOT_YET();
-}
-
-int WD_IntFd(int hWD, WD_INTERRUPT *intr)
-{
-	(void)hWD, (void)intr;
-	INT_NOT_YET();
-	errno = ENOSYS;
-	return -1;
-}
 
 uint32_t WD_DMALock(int hWD, uint32_t hCard, WD_DMA *dma)
 {

@@ -255,6 +255,7 @@ uint32_t WDC_PciDeviceOpenEx(WDC_DEVICE_HANDLE *pdev,
 		return udrv_fail_wrap(st, "WDC_PciDeviceOpen");
 	}
 	setup_bars(dev);
+	udrv_int_dev_init(dev);
 	*pdev = dev;
 	return WD_STATUS_SUCCESS;
 }
@@ -273,6 +274,10 @@ uint32_t WDC_PciDeviceClose(WDC_DEVICE_HANDLE dev)
 	if (!dev)
 		return udrv_fail(WD_INVALID_HANDLE,
 				 "WDC_PciDeviceClose: device handle is NULL");
+	/* Interrupts first: the handler may still be using the BARs. */
+	st = udrv_int_dev_close(dev, __func__);
+	if (st)
+		return st;
 	for (i = 0; i < UDRV_MAX_BARS; i++)
 		if (dev->bar[i].map_len)
 			munmap(dev->bar[i].map, dev->bar[i].map_len);
@@ -352,6 +357,7 @@ WDC_DEVICE_HANDLE udrv_test_fake_device(void *bar0, uint64_t len)
 		return NULL;
 	dev->fake = true;
 	dev->hwd = -1;
+	udrv_int_dev_init(dev);
 	snprintf(dev->name, sizeof(dev->name), "fake");
 	udrv_test_fake_bar(dev, 0, WD_ITEM_MEM, bar0, len);
 	return dev;

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * wdc_stubs.c - WDC_ calls whose kernel side does not exist yet:
- * interrupts, DMA, Kernel PlugIn and events.  They fail honestly with
- * WD_NOT_IMPLEMENTED.
+ * wdc_stubs.c - WDC_ calls whose kernel side does not exist yet: DMA,
+ * Kernel PlugIn and events.  They fail honestly with WD_NOT_IMPLEMENTED.
  */
 #include "udrv_internal.h"
 
@@ -10,33 +9,6 @@
 	udrv_fail(WD_NOT_IMPLEMENTED, \
 		  "%s: %s not implemented yet in this udrv version", __func__, \
 		  what)
-
-uint32_t WDC_IntEnable(WDC_DEVICE_HANDLE dev, WD_TRANSFER *cmds,
-		       uint32_t num_cmds, uint32_t options,
-		       WDC_INT_HANDLER handler, void *ctx, bool useKP)
-{
-	(void)dev, (void)cmds, (void)num_cmds, (void)options, (void)handler;
-	(void)ctx, (void)useKP;
-	return NOT_YET("interrupts are");
-}
-
-uint32_t WDC_IntDisable(WDC_DEVICE_HANDLE dev)
-{
-	(void)dev;
-	return NOT_YET("interrupts are");
-}
-
-bool WDC_IntIsEnabled(WDC_DEVICE_HANDLE dev)
-{
-	(void)dev;
-	return false;
-}
-
-uint32_t WDC_IntGetStatus(WDC_DEVICE_HANDLE dev, WD_INTERRUPT *out)
-{
-	(void)dev, (void)out;
-	return NOT_YET("interrupts are");
-}
 
 uint32_t WDC_DMASetMask(WDC_DEVICE_HANDLE dev, unsigned int bits)
 {

@@ -7,7 +7,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -21,7 +26,8 @@ static struct {
 	uint32_t scan_found;		/* devices the fake bus has */
 	bool mmap_fails;
 	/* observed */
-	int bad_size, transfers, mmaps, unregisters;
+	atomic_int bad_size;
+	int transfers, mmaps, unregisters;
 	uint32_t last_options, last_scan_max, last_scan_vendor;
 	struct udrv_xfer last_xfer;
 	uint64_t multi_cmds;
@@ -123,6 +129,210 @@ static int agent_config(struct udrv_config *c)
 	return 0;
 }
 
+
+/*
+ * Interrupts, as kernel/irq.c does them: one enablement, waits that block
+ * until the count moves or the interrupts stop, `fire` plays the device.
+ * Its own lock: the library's interrupt thread calls in concurrently.
+ */
+static pthread_mutex_t I_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t I_cond = PTHREAD_COND_INITIALIZER;
+static struct {
+	bool enabled;
+	int enable_err;
+	uint32_t options, num_cmds, type;
+	struct udrv_xfer cmds[UDRV_MAX_INT_CMDS];
+	uint64_t cmds_ptr;
+	uint32_t count, seen, lost, stopped, last;
+	uint64_t vectors, copy[UDRV_MAX_INT_CMDS];
+	/* the next `inject` blocking waits fail at once with inject_err */
+	int inject, inject_err;
+	uint64_t inject_vectors;
+	/* observed */
+	int waiters, waits, counts, enables, disables, seq, disable_seq,
+	    unregister_seq;
+	uint32_t timeouts[8];
+} I;
+
+static void int_reset(void)
+{
+	pthread_mutex_lock(&I_lock);
+	memset(&I, 0, sizeof(I));
+	pthread_mutex_unlock(&I_lock);
+}
+
+/* The device interrupts n times (coalesced when nobody waits between). */
+static void fire(uint32_t n, uint32_t status)
+{
+	pthread_mutex_lock(&I_lock);
+	if (I.enabled) {
+		I.count += n;
+		I.last = 0;
+		I.vectors |= 1;
+		I.copy[0] = status;
+		pthread_cond_broadcast(&I_cond);
+	}
+	pthread_mutex_unlock(&I_lock);
+}
+
+/* Unbind or hot-unplug: waiters wake with stopped = REMOVED. */
+static void remove_device(void)
+{
+	pthread_mutex_lock(&I_lock);
+	I.enabled = false;
+	I.stopped = UDRV_STOP_REMOVED;
+	pthread_cond_broadcast(&I_cond);
+	pthread_mutex_unlock(&I_lock);
+}
+
+static int agent_int_enable(struct udrv_int_enable *e)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&I_lock);
+	I.enables++;
+	I.cmds_ptr = e->cmds;
+	if (e->hcard != HCARD)
+		err = EBADF;
+	else if (I.enable_err)
+		err = I.enable_err;
+	else if (I.enabled)
+		err = EBUSY;
+	else if (e->hkp)
+		err = EOPNOTSUPP;
+	else if (e->num_cmds > UDRV_MAX_INT_CMDS)
+		err = ENOSPC;
+	else if (!(e->options & UDRV_INT_TYPES) ||
+		 (e->options & UDRV_INT_MSI))
+		I.type = UDRV_INT_MSI;
+	else if (e->options & UDRV_INT_INTX)
+		I.type = UDRV_INT_INTX;
+	else
+		err = ENXIO;	/* MSI-X only: this device has none */
+	if (!err) {
+		if (e->num_cmds)
+			memcpy(I.cmds, (void *)(uintptr_t)e->cmds,
+			       e->num_cmds * sizeof(I.cmds[0]));
+		I.options = e->options;
+		I.num_cmds = e->num_cmds;
+		I.enabled = true;
+		I.count = I.seen = I.lost = I.stopped = I.last = 0;
+		I.vectors = 0;
+		e->enabled_type = I.type;
+		e->num_vectors = 1;
+		e->irq = 11;
+	}
+	pthread_mutex_unlock(&I_lock);
+	return err;
+}
+
+static int agent_int_wait(struct udrv_int_wait *w, bool block)
+{
+	struct udrv_xfer *uc = (void *)(uintptr_t)w->cmds;
+	struct timespec dl;
+	bool timed_out = false;
+	uint32_t i;
+	int err = 0;
+
+	pthread_mutex_lock(&I_lock);
+	if (w->hcard != HCARD) {
+		err = EBADF;
+		goto out;
+	}
+	if (!I.enabled) {
+		err = ENOTCONN;
+		goto out;
+	}
+	if (!block) {
+		I.counts++;
+	} else {
+		if (I.waits < 8)
+			I.timeouts[I.waits] = w->timeout_ms;
+		I.waits++;
+		if (I.inject) {
+			I.inject--;
+			w->vectors = I.inject_vectors;
+			w->count = I.count;
+			err = I.inject_err;
+			goto out;
+		}
+		clock_gettime(CLOCK_REALTIME, &dl);
+		dl.tv_sec += w->timeout_ms / 1000;
+		dl.tv_nsec += (long)(w->timeout_ms % 1000) * 1000000;
+		if (dl.tv_nsec >= 1000000000) {
+			dl.tv_sec++;
+			dl.tv_nsec -= 1000000000;
+		}
+		I.waiters++;
+		while (I.count == I.seen && !I.stopped && !timed_out)
+			timed_out = (w->timeout_ms ?
+				     pthread_cond_timedwait(&I_cond, &I_lock, &dl) :
+				     pthread_cond_wait(&I_cond, &I_lock)) ==
+				    ETIMEDOUT;
+		I.waiters--;
+		if (I.count != I.seen) {
+			I.lost += I.count - I.seen - 1;
+			I.seen = I.count;
+			timed_out = false;
+		}
+	}
+	w->count = I.count;
+	w->lost = I.lost;
+	w->stopped = I.stopped;
+	w->last_message = I.last;
+	w->vectors = I.vectors;
+	w->enabled_type = I.type;
+	if (block)
+		I.vectors = 0;
+	for (i = 0; (I.options & UDRV_INT_CMD_COPY) && i < w->num_cmds &&
+		    i < I.num_cmds; i++)
+		if ((I.cmds[i].cmd & UDRV_CMD_XFER) &&
+		    !(I.cmds[i].cmd & UDRV_CMD_WRITE))
+			uc[i].data = I.copy[i];
+	if (timed_out)
+		err = ETIMEDOUT;
+out:
+	pthread_mutex_unlock(&I_lock);
+	return err;
+}
+
+static int agent_int_disable(struct udrv_int_disable *d)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&I_lock);
+	I.disables++;
+	if (d->hcard != HCARD) {
+		err = EBADF;
+	} else if (!I.enabled) {
+		err = EALREADY;
+	} else {
+		I.enabled = false;
+		I.stopped = UDRV_STOP_DISABLED;
+		I.disable_seq = ++I.seq;
+		pthread_cond_broadcast(&I_cond);
+	}
+	pthread_mutex_unlock(&I_lock);
+	return err;
+}
+
+static int agent_int_fd(struct udrv_int_fd *r)
+{
+	int p[2], err = 0;
+
+	pthread_mutex_lock(&I_lock);
+	if (!I.enabled) {
+		err = ENOTCONN;
+	} else if (pipe2(p, O_CLOEXEC)) {
+		err = errno;
+	} else {
+		close(p[1]);
+		r->fd = p[0];
+	}
+	pthread_mutex_unlock(&I_lock);
+	return err;
+}
+
 static int agent(int fd, unsigned long req, void *arg)
 {
 	int err = ENOTTY;
@@ -156,6 +366,10 @@ static int agent(int fd, unsigned long req, void *arg)
 	}
 	case UDRV_IOC_UNREGISTER:
 		A.unregisters++;
+		pthread_mutex_lock(&I_lock);
+		I.unregister_seq = ++I.seq;
+		I.enabled = false;	/* the card's interrupts go with it */
+		pthread_mutex_unlock(&I_lock);
 		err = ((struct udrv_unregister *)arg)->hcard == HCARD ? 0 :
 									EBADF;
 		break;
@@ -167,6 +381,21 @@ static int agent(int fd, unsigned long req, void *arg)
 		break;
 	case UDRV_IOC_CONFIG:
 		err = agent_config(arg);
+		break;
+	case UDRV_IOC_INT_ENABLE:
+		err = agent_int_enable(arg);
+		break;
+	case UDRV_IOC_INT_WAIT:
+		err = agent_int_wait(arg, true);
+		break;
+	case UDRV_IOC_INT_COUNT:
+		err = agent_int_wait(arg, false);
+		break;
+	case UDRV_IOC_INT_DISABLE:
+		err = agent_int_disable(arg);
+		break;
+	case UDRV_IOC_INT_FD:
+		err = agent_int_fd(arg);
 		break;
 	}
 	if (err) {
@@ -191,6 +420,7 @@ static void *agent_mmap(size_t len, int fd, off_t off)
 static void reset(void)
 {
 	memset(&A, 0, sizeof(A));
+	int_reset();
 	A.abi = UDRV_ABI_VERSION;
 	A.scan_found = 1;
 	A.cfg[0] = 0x34;
@@ -466,6 +696,378 @@ static void test_shared(void)
 	udrv_test_mmap = NULL;
 }
 
+static void test_wd_int(void)
+{
+	WD_PCI_CARD_INFO info = { .slot = { 0, 0, 3, 0 } };
+	WDC_DEVICE_HANDLE dev;
+	WD_TRANSFER c[3];
+	WD_INTERRUPT in, in2;
+	uint64_t junk;
+	int hwd, fd;
+
+	reset();
+	WDC_DriverOpen();
+	WDC_PciDeviceOpen(&dev, &info, NULL);
+	hwd = WDC_GetWDHandle();
+	memset(c, 0, sizeof(c));
+	c[0].cmd = RM_DWORD;
+	c[0].addr = 0x24;
+	c[1].cmd = CMD_MASK;
+	c[1].data.dw = 0xffffffff;
+	c[2].cmd = WM_DWORD;
+	c[2].addr = 0x64;
+	c[2].data.dw = 0xffffffff;
+	memset(&in, 0, sizeof(in));
+	in.cmds = c;
+	in.num_cmds = 3;
+	in.options = INTERRUPT_LEVEL_SENSITIVE | INTERRUPT_CMD_COPY;
+	in.count = 99;
+	is_status(WD_IntEnable(hwd, HCARD, &in), WD_STATUS_SUCCESS,
+		  "WD_IntEnable(INTx, 3 commands, CMD_COPY)");
+	ok(I.cmds_ptr == (uintptr_t)c && I.num_cmds == 3 && I.enables == 1 &&
+	   I.options == (UDRV_INT_INTX | UDRV_INT_CMD_COPY) &&
+	   I.cmds[2].addr == 0x64,
+	   "... hands the caller's list and options to the agent");
+	ok(in.hInterrupt == HCARD && in.enabled_type == INTERRUPT_LEVEL_SENSITIVE &&
+	   in.count == 0, "... hInterrupt is the card, enabled_type INTx, count 0");
+	memset(&in2, 0, sizeof(in2));
+	is_status(WD_IntEnable(hwd, HCARD, &in2), WD_RESOURCE_OVERLAP,
+		  "a second WD_IntEnable: EBUSY");
+	ok(err_has("already enabled") && err_has("EBUSY"), "... says so");
+
+	fire(1, 0x8000);
+	is_status(WD_IntWait(hwd, &in, 0), WD_STATUS_SUCCESS,
+		  "WD_IntWait after one interrupt");
+	ok(in.count == 1 && in.lost == 0 && in.vectors == 1 && !in.stopped,
+	   "... count 1, lost 0, vectors 0x1");
+	ok(c[0].data.dw == 0x8000 && c[2].data.dw == 0xffffffff,
+	   "... CMD_COPY: the status read at IRQ time is in cmds[0], the write untouched");
+	fire(3, 0x1);
+	is_status(WD_IntCount(hwd, &in), WD_STATUS_SUCCESS, "WD_IntCount");
+	ok(in.count == 4 && in.lost == 0 && I.counts == 1,
+	   "... sees count 4 without consuming");
+	is_status(WD_IntWait(hwd, &in, 1000), WD_STATUS_SUCCESS,
+		  "WD_IntWait after 3 coalesced interrupts");
+	ok(in.count == 4 && in.lost == 2, "... count 4, 2 lost");
+	is_status(WD_IntWait(hwd, &in, 30), WD_TIME_OUT,
+		  "WD_IntWait with nothing pending: 30 ms timeout");
+	ok(in.count == 4 && err_has("within 30 ms"),
+	   "... the counts are still filled in, the message has the timeout");
+
+	/* Signals: the kernel returns EINTR; the library waits again. */
+	I.inject = 2;
+	I.inject_err = EINTR;
+	I.waits = 0;
+	fire(1, 0x2);
+	fire(0, 0);
+	I.inject_vectors = 0;
+	is_status(WD_IntWait(hwd, &in, 5000), WD_STATUS_SUCCESS,
+		  "WD_IntWait interrupted twice by signals");
+	ok(I.waits == 3 && in.count == 5,
+	   "... waits again (3 calls) and gets the interrupt");
+	ok(I.timeouts[0] == 5000 && I.timeouts[1] <= 5000 &&
+	   I.timeouts[1] > 4000 && I.timeouts[2] <= I.timeouts[1],
+	   "... with what is left of the timeout (%u, %u, %u)",
+	   I.timeouts[0], I.timeouts[1], I.timeouts[2]);
+	I.inject = 1;
+	I.inject_vectors = 1;
+	I.waits = 0;
+	is_status(WD_IntWait(hwd, &in, 0), WD_STATUS_SUCCESS,
+		  "EINTR from a wait that took interrupts (vectors set)");
+	ok(I.waits == 1, "... is a success, not a second wait");
+	I.inject = 1;
+	I.inject_err = ETIMEDOUT;
+	is_status(WD_IntWait(hwd, &in, 10), WD_STATUS_SUCCESS,
+		  "ETIMEDOUT from a wait that took interrupts: a success");
+	I.inject = 0;
+	I.inject_vectors = 0;
+
+	fd = WD_IntFd(hwd, &in);
+	ok(fd >= 0 && read(fd, &junk, sizeof(junk)) == 0 &&
+	   (fcntl(fd, F_GETFD) & FD_CLOEXEC), "WD_IntFd returns the agent's descriptor");
+	if (fd >= 0)
+		close(fd);
+	is_status(WD_IntDisable(hwd, &in), WD_STATUS_SUCCESS, "WD_IntDisable");
+	is_status(WD_IntDisable(hwd, &in), WD_OPERATION_ALREADY_DONE,
+		  "WD_IntDisable twice");
+	ok(err_has("already disabled"), "... says so");
+	is_status(WD_IntWait(hwd, &in, 0), WD_INTERRUPT_NOT_ENABLED,
+		  "WD_IntWait after WD_IntDisable");
+	ok(err_has("WD_IntWait: interrupts are not enabled on card 7 (WD_IntEnable first)"),
+	   "... the message names the card and the remedy");
+	errno = 0;
+	ok(WD_IntFd(hwd, &in) == -1 && errno == ENOTCONN,
+	   "WD_IntFd after WD_IntDisable: -1, ENOTCONN");
+
+	memset(&in, 0, sizeof(in));
+	in.options = INTERRUPT_MESSAGE_X;
+	is_status(WD_IntEnable(hwd, HCARD, &in), WD_FAILED_ENABLING_INTERRUPT,
+		  "WD_IntEnable(MSI-X only) on a device without MSI-X: ENXIO");
+	ok(err_has("none of the accepted types (MSI-X)"), "... names the types");
+	is_status(WDC_IntEnable(dev, NULL, 0, INTERRUPT_MESSAGE_X,
+				(WDC_INT_HANDLER)free, NULL, false),
+		  WD_FAILED_ENABLING_INTERRUPT, "... and through WDC_IntEnable");
+	ok(err_has("0000:00:03.0 (interrupts: INTx, MSI)"),
+	   "... which names the device and what it has");
+	I.enable_err = EOPNOTSUPP;
+	in.options = 0;
+	is_status(WD_IntEnable(hwd, HCARD, &in), WD_NOT_IMPLEMENTED,
+		  "an agent without Kernel PlugIn routing: EOPNOTSUPP");
+	I.enable_err = 0;
+	WDC_PciDeviceClose(dev);
+	WDC_DriverClose();
+	ok(A.bad_size == 0, "every interrupt ioctl carried its own size");
+}
+
+/* What the handler saw; it runs on the library's thread. */
+enum { H_PLAIN, H_DISABLE, H_CLOSE, H_ENABLE };
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	WDC_DEVICE_HANDLE dev;
+	WD_TRANSFER *cmds;
+	int mode;
+	unsigned int calls;
+	uint32_t copied, self_status;
+	char self_msg[256];
+	WD_INTERRUPT st;
+	bool ctx_ok, sig_blocked;
+} H = {
+	.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
+};
+
+static void handler(void *ctx)
+{
+	WD_INTERRUPT st;
+	sigset_t cur;
+	uint32_t r = 0;
+
+	memset(&st, 0, sizeof(st));
+	WDC_IntGetStatus(H.dev, &st);
+	pthread_sigmask(SIG_BLOCK, NULL, &cur);
+	if (H.mode == H_DISABLE)
+		r = WDC_IntDisable(H.dev);
+	else if (H.mode == H_CLOSE)
+		r = WDC_PciDeviceClose(H.dev);
+	else if (H.mode == H_ENABLE)
+		r = WDC_IntEnable(H.dev, NULL, 0, 0, handler, &H, false);
+	pthread_mutex_lock(&H.lock);
+	H.calls++;
+	H.copied = H.cmds ? H.cmds[0].data.dw : 0;
+	H.st = st;
+	H.self_status = r;
+	snprintf(H.self_msg, sizeof(H.self_msg), "%s",
+		 r ? WDC_GetLastErrStr() : "");
+	H.ctx_ok = ctx == &H;
+	H.sig_blocked = sigismember(&cur, SIGINT) && sigismember(&cur, SIGTERM);
+	pthread_cond_broadcast(&H.cond);
+	pthread_mutex_unlock(&H.lock);
+}
+
+static unsigned int calls(void)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&H.lock);
+	n = H.calls;
+	pthread_mutex_unlock(&H.lock);
+	return n;
+}
+
+/* Waits (5 s at most) for the handler's n-th call. */
+static bool wait_calls(unsigned int n)
+{
+	struct timespec dl;
+	int err = 0;
+	bool ok;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += 5;
+	pthread_mutex_lock(&H.lock);
+	while (H.calls < n && err != ETIMEDOUT)
+		err = pthread_cond_timedwait(&H.cond, &H.lock, &dl);
+	ok = H.calls >= n;
+	pthread_mutex_unlock(&H.lock);
+	return ok;
+}
+
+static int waiters(void)
+{
+	int n;
+
+	pthread_mutex_lock(&I_lock);
+	n = I.waiters;
+	pthread_mutex_unlock(&I_lock);
+	return n;
+}
+
+/* Until the library's thread blocks in the agent (5 s at most). */
+static bool thread_waiting(void)
+{
+	int i;
+
+	for (i = 0; i < 5000 && waiters() < 1; i++)
+		usleep(1000);
+	return waiters() == 1;
+}
+
+static atomic_bool storm_stop;
+
+static void *storm(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&storm_stop)) {
+		fire(1, 0x4);
+		sched_yield();
+	}
+	return NULL;
+}
+
+static void open_dev(void)
+{
+	WD_PCI_CARD_INFO info = { .slot = { 0, 0, 3, 0 } };
+
+	WDC_DriverOpen();
+	WDC_PciDeviceOpen(&H.dev, &info, NULL);
+	pthread_mutex_lock(&H.lock);
+	H.calls = 0;
+	H.mode = H_PLAIN;
+	H.cmds = NULL;
+	pthread_mutex_unlock(&H.lock);
+}
+
+static void test_wdc_int(void)
+{
+	WD_TRANSFER c[2];
+	WD_INTERRUPT st;
+	pthread_t t;
+	unsigned int n;
+	int i;
+
+	reset();
+	open_dev();
+	memset(c, 0, sizeof(c));
+	c[0].cmd = RM_DWORD;
+	c[0].addr = 0x24;
+	c[1].cmd = CMD_MASK;
+	c[1].data.dw = 0xffff;
+	H.cmds = c;
+	is_status(WDC_IntEnable(H.dev, c, 2, INTERRUPT_CMD_COPY, handler, &H,
+				false), WD_STATUS_SUCCESS,
+		  "WDC_IntEnable(CMD_COPY, handler)");
+	ok(WDC_IntIsEnabled(H.dev), "... WDC_IntIsEnabled");
+	is_status(WDC_IntGetStatus(H.dev, &st), WD_STATUS_SUCCESS,
+		  "WDC_IntGetStatus before any interrupt");
+	ok(st.count == 0 && st.enabled_type == INTERRUPT_MESSAGE &&
+	   st.hInterrupt == HCARD && st.cmds == c && st.num_cmds == 2,
+	   "... count 0, MSI, the card, the caller's commands");
+	ok(thread_waiting(), "the library's thread waits in the agent");
+	ok(calls() == 0, "... and calls nobody before an interrupt");
+
+	fire(1, 0x8000);
+	ok(wait_calls(1), "one interrupt: the handler is called");
+	ok(H.ctx_ok && H.copied == 0x8000 && H.st.count == 1 && H.st.lost == 0,
+	   "... with its context, the copied status 0x%x, count %u",
+	   H.copied, H.st.count);
+	ok(H.sig_blocked, "... on a thread that blocks SIGINT and SIGTERM");
+	ok(thread_waiting(), "... then the thread waits again");
+	fire(3, 0x1);
+	ok(wait_calls(2), "three coalesced interrupts: one more call");
+	ok(H.copied == 0x1 && H.st.count == 4 && H.st.lost == 2 &&
+	   H.st.vectors == 1, "... count 4, 2 lost, vectors 0x1");
+	usleep(20000);
+	ok(calls() == 2, "... and only one");
+
+	is_status(WDC_IntEnable(H.dev, c, 2, 0, handler, &H, false),
+		  WD_RESOURCE_OVERLAP, "WDC_IntEnable while enabled");
+	ok(err_has("already enabled on 0000:00:03.0 by this handle"),
+	   "... says it is this handle");
+
+	H.mode = H_DISABLE;
+	fire(1, 0x2);
+	ok(wait_calls(3), "a handler calling WDC_IntDisable ...");
+	ok(H.self_status == WD_OPERATION_FAILED &&
+	   strstr(H.self_msg, "called from the interrupt handler of 0000:00:03.0"),
+	   "... gets WD_OPERATION_FAILED and an explanation, no deadlock");
+	H.mode = H_CLOSE;
+	fire(1, 0x2);
+	ok(wait_calls(4) && H.self_status == WD_OPERATION_FAILED &&
+	   strstr(H.self_msg, "WDC_PciDeviceClose: called from the interrupt handler"),
+	   "a handler calling WDC_PciDeviceClose: WD_OPERATION_FAILED, the device stays open");
+	H.mode = H_ENABLE;
+	fire(1, 0x2);
+	ok(wait_calls(5) && H.self_status == WD_RESOURCE_OVERLAP,
+	   "a handler calling WDC_IntEnable: WD_RESOURCE_OVERLAP");
+	H.mode = H_PLAIN;
+	ok(WDC_IntIsEnabled(H.dev), "interrupts are still enabled");
+
+	ok(thread_waiting(), "the thread waits again");
+	is_status(WDC_IntDisable(H.dev), WD_STATUS_SUCCESS, "WDC_IntDisable");
+	ok(waiters() == 0 && !WDC_IntIsEnabled(H.dev) && I.disables == 1,
+	   "... disabled in the agent, the thread is gone");
+	n = calls();
+	fire(1, 0x2);
+	usleep(20000);
+	ok(calls() == n, "no handler call after WDC_IntDisable");
+	is_status(WDC_IntGetStatus(H.dev, &st), WD_STATUS_SUCCESS,
+		  "WDC_IntGetStatus after WDC_IntDisable");
+	ok(st.count == 7 && st.stopped == UDRV_STOP_DISABLED,
+	   "... the last delivered count (7), stopped = disabled");
+	is_status(WDC_IntDisable(H.dev), WD_INTERRUPT_NOT_ENABLED,
+		  "WDC_IntDisable twice");
+
+	/* Disabling while interrupts keep coming. */
+	for (i = 0; i < 20; i++) {
+		if (WDC_IntEnable(H.dev, NULL, 0, 0, handler, &H, false))
+			break;
+		atomic_store(&storm_stop, false);
+		pthread_create(&t, NULL, storm, NULL);
+		while (calls() < n + 3)
+			sched_yield();
+		if (WDC_IntDisable(H.dev))
+			break;
+		n = calls();
+		usleep(2000);
+		if (calls() != n || waiters())
+			break;
+		atomic_store(&storm_stop, true);
+		pthread_join(t, NULL);
+	}
+	ok(i == 20, "20 times: enable, a storm of interrupts, WDC_IntDisable joins, no call after");
+	if (i < 20) {
+		atomic_store(&storm_stop, true);
+		pthread_join(t, NULL);
+	}
+
+	/* The thread stops on its own when the device goes away. */
+	is_status(WDC_IntEnable(H.dev, NULL, 0, 0, handler, &H, false),
+		  WD_STATUS_SUCCESS, "WDC_IntEnable again");
+	ok(thread_waiting(), "... the thread waits");
+	remove_device();
+	for (i = 0; i < 5000 && WDC_IntIsEnabled(H.dev); i++)
+		usleep(1000);
+	ok(!WDC_IntIsEnabled(H.dev), "device removed: WDC_IntIsEnabled turns false");
+	WDC_IntGetStatus(H.dev, &st);
+	ok(st.stopped == UDRV_STOP_REMOVED, "... WDC_IntGetStatus: stopped = removed");
+	is_status(WDC_IntDisable(H.dev), WD_STATUS_SUCCESS,
+		  "WDC_IntDisable after that: joins the thread, success");
+	is_status(WDC_IntEnable(H.dev, NULL, 0, 0, handler, &H, false),
+		  WD_STATUS_SUCCESS, "... and interrupts can be enabled again");
+	ok(thread_waiting(), "... the new thread waits");
+
+	/* Closing the device with interrupts enabled disables them first. */
+	n = calls();
+	is_status(WDC_PciDeviceClose(H.dev), WD_STATUS_SUCCESS,
+		  "WDC_PciDeviceClose with interrupts enabled");
+	ok(I.disable_seq && I.disable_seq < I.unregister_seq && waiters() == 0,
+	   "... disables (and joins) before unregistering");
+	fire(1, 0x2);
+	usleep(10000);
+	ok(calls() == n, "... and the handler is not called any more");
+	WDC_DriverClose();
+	ok(A.bad_size == 0, "every ioctl structure carried its own size");
+}
+
 int main(void)
 {
 	setenv("UDRV_DEVICE", "/dev/null", 1);
@@ -476,5 +1078,7 @@ int main(void)
 	test_device();
 	test_mmap_fallback();
 	test_shared();
+	test_wd_int();
+	test_wdc_int();
 	return tap_done();
 }

@@ -55,8 +55,13 @@ static void test_errno(void)
 		{ ENOSPC, WD_INSUFFICIENT_RESOURCES },
 		{ ENOTTY, WD_NOT_IMPLEMENTED },
 		{ EIO, WD_DEVICE_REMOVED },
+		{ ENOTCONN, WD_INTERRUPT_NOT_ENABLED },
+		{ EALREADY, WD_OPERATION_ALREADY_DONE },
+		{ ENXIO, WD_FAILED_ENABLING_INTERRUPT },
+		{ ETIMEDOUT, WD_TIME_OUT },
+		{ EOPNOTSUPP, WD_NOT_IMPLEMENTED },
 		{ EXDEV, WD_OPERATION_FAILED },		/* not in the table */
-		{ ETIMEDOUT, WD_OPERATION_FAILED },
+		{ EINTR, WD_OPERATION_FAILED },		/* WD_IntWait retries */
 	};
 	size_t i;
 
@@ -67,6 +72,11 @@ static void test_errno(void)
 			  udrv_status_name(tab[i].st));
 	ok(udrv_errno_name(ERANGE) && !strcmp(udrv_errno_name(ERANGE), "ERANGE"),
 	   "errno names come from the table");
+	ok(udrv_errno_name(ENOTCONN) &&
+	   !strcmp(udrv_errno_name(ENOTCONN), "ENOTCONN") &&
+	   udrv_errno_name(EOPNOTSUPP) &&
+	   !strcmp(udrv_errno_name(EOPNOTSUPP), "EOPNOTSUPP"),
+	   "... including the interrupt errnos");
 }
 
 static void *other_thread(void *arg)

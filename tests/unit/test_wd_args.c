@@ -216,32 +216,20 @@ static void test_bad_args(void)
 
 static void test_not_implemented(void)
 {
-	WD_INTERRUPT intr = { 0 };
 	WD_DMA dma = { 0 };
 	WD_DMA *pdma = &dma;
 	uint32_t h;
-	int fd;
 
-	is_status(WD_IntEnable(FAKE_FD, 1, &intr), WD_NOT_IMPLEMENTED,
-		  "WD_IntEnable is not implemented yet");
-	ok(err_has("WD_IntEnable: interrupts are not implemented yet"),
-	   "... and says so");
-	is_status(WD_IntWait(FAKE_FD, &intr, 0), WD_NOT_IMPLEMENTED,
-		  "WD_IntWait");
-	errno = 0;
-	fd = WD_IntFd(FAKE_FD, &intr);
-	ok(fd == -1 && errno == ENOSYS, "WD_IntFd -> -1, ENOSYS");
 	is_status(WD_DMALock(FAKE_FD, 1, &dma), WD_NOT_IMPLEMENTED,
-		  "WD_DMALock");
+		  "WD_DMALock is not implemented yet");
+	ok(err_has("WD_DMALock: DMA is not implemented yet"),
+	   "... and says so");
 	is_status(WD_KernelPlugInOpen(FAKE_FD, 1, "kp", NULL, 0, &h),
 		  WD_NOT_IMPLEMENTED, "WD_KernelPlugInOpen");
 	is_status(WD_EventRegister(FAKE_FD, 0, WD_INSERT, &h),
 		  WD_NOT_IMPLEMENTED, "WD_EventRegister");
 	is_status(WD_DebugSet(FAKE_FD, D_TRACE, S_ALL), WD_NOT_IMPLEMENTED,
 		  "WD_DebugSet");
-	is_status(WDC_IntEnable(NULL, NULL, 0, 0, NULL, NULL, false),
-		  WD_NOT_IMPLEMENTED, "WDC_IntEnable");
-	ok(!WDC_IntIsEnabled(NULL), "WDC_IntIsEnabled is false");
 	is_status(WDC_DMAContigBufLock(NULL, NULL, 0, 4096, &pdma),
 		  WD_NOT_IMPLEMENTED, "WDC_DMAContigBufLock");
 	ok(pdma == NULL, "... and leaves no DMA handle");
@@ -249,6 +237,183 @@ static void test_not_implemented(void)
 		  WD_NOT_IMPLEMENTED, "WDC_KernelPlugInOpen");
 	is_status(WDC_EventRegister(NULL, WD_INSERT, NULL, NULL),
 		  WD_NOT_IMPLEMENTED, "WDC_EventRegister");
+}
+
+/* WD_IntEnable with `n` commands from `c`, through the counting hook. */
+static uint32_t int_enable(WD_TRANSFER *c, uint32_t n, uint32_t options)
+{
+	WD_INTERRUPT in;
+
+	memset(&in, 0, sizeof(in));
+	in.cmds = c;
+	in.num_cmds = n;
+	in.options = options;
+	return WD_IntEnable(FAKE_FD, 1, &in);
+}
+
+static void test_int_args(void)
+{
+	WD_TRANSFER c[UDRV_MAX_INT_CMDS + 1];
+	WD_INTERRUPT in;
+	uint8_t buf[8];
+	int fd;
+
+	ioctls = 0;
+	udrv_test_ioctl = count_ioctl;
+	memset(&in, 0, sizeof(in));
+	is_status(WD_IntEnable(-1, 1, &in), WD_INVALID_HANDLE,
+		  "WD_IntEnable(hWD -1)");
+	is_status(WD_IntEnable(FAKE_FD, 0, &in), WD_INVALID_HANDLE,
+		  "WD_IntEnable(hCard 0)");
+	is_status(WD_IntEnable(FAKE_FD, 1, NULL), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(intr NULL)");
+	ok(err_has("intr is NULL"), "... names the argument");
+	is_status(int_enable(NULL, 0, 0x10), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(unknown option 0x10)");
+	ok(err_has("0x10"), "... shows it");
+	in.hKernelPlugIn = 3;
+	is_status(WD_IntEnable(FAKE_FD, 1, &in), WD_NOT_IMPLEMENTED,
+		  "WD_IntEnable(hKernelPlugIn 3)");
+	ok(err_has("Kernel PlugIn routing is not implemented yet"),
+	   "... says Kernel PlugIn routing is not implemented yet");
+	is_status(int_enable(NULL, 2, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(2 commands, cmds NULL)");
+
+	memset(c, 0, sizeof(c));
+	is_status(int_enable(c, UDRV_MAX_INT_CMDS + 1, 0),
+		  WD_INSUFFICIENT_RESOURCES, "WD_IntEnable(17 commands)");
+	ok(err_has("17 interrupt commands, at most 16"), "... says the limit");
+	c[0].cmd = CMD_MASK;
+	c[0].data.dw = 1;
+	is_status(int_enable(c, 1, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(CMD_MASK first)");
+	ok(err_has("command 0: CMD_MASK must follow a read command"),
+	   "... explains");
+	c[0].cmd = WM_DWORD;
+	c[1].cmd = CMD_MASK;
+	c[1].data.dw = 1;
+	is_status(int_enable(c, 2, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(CMD_MASK after a write)");
+	ok(err_has("command 1"), "... names the command");
+	c[0].cmd = RM_DWORD;
+	c[1].data.dw = 0;
+	is_status(int_enable(c, 2, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(CMD_MASK with mask 0)");
+	c[1].data.dw = 1;
+	c[1].options = WD_NO_AUTOINC;
+	is_status(int_enable(c, 2, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(CMD_MASK with options)");
+	c[1].options = 0;
+	c[2].cmd = RM_SDWORD;
+	c[2].bytes = 8;
+	c[2].data.buf = buf;
+	is_status(int_enable(c, 3, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(string command in the list)");
+	ok(err_has("command 2") && err_has("string"), "... says so");
+	memset(&c[2], 0, sizeof(c[2]));
+	c[2].cmd = WM_DWORD;
+	c[2].addr = 0x66;
+	is_status(int_enable(c, 3, 0), WD_BAD_ALIGNMENT,
+		  "WD_IntEnable(misaligned acknowledge)");
+	c[2].addr = 0x64;
+	c[2].bar = 6;
+	is_status(int_enable(c, 3, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(BAR 6)");
+	c[2].bar = 0;
+	c[2].cmd = 0x300;
+	is_status(int_enable(c, 3, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(unknown command)");
+	c[2].cmd = WM_DWORD;
+	ok(ioctls == 0, "no invalid interrupt list reached the agent (%d ioctls)",
+	   ioctls);
+	c[3].cmd = CMD_NONE;
+	c[4].cmd = RP_BYTE;
+	c[4].bar = 2;
+	c[5].cmd = CMD_MASK;
+	c[5].data.b = 0x80;
+	c[6].cmd = CMD_MASK;	/* masks the same value again */
+	c[6].data.b = 0x01;
+	is_status(int_enable(c, 7, INTERRUPT_MESSAGE | INTERRUPT_CMD_COPY),
+		  WD_NOT_IMPLEMENTED,
+		  "a valid list {RM, MASK, WM, NONE, RP, MASK, MASK} reaches the agent");
+	ok(ioctls == 1, "... one ioctl (the hook answers ENOTTY)");
+
+	ioctls = 0;
+	memset(&in, 0, sizeof(in));
+	is_status(WD_IntWait(-1, &in, 0), WD_INVALID_HANDLE,
+		  "WD_IntWait(hWD -1)");
+	is_status(WD_IntWait(FAKE_FD, NULL, 0), WD_INVALID_PARAMETER,
+		  "WD_IntWait(intr NULL)");
+	is_status(WD_IntWait(FAKE_FD, &in, 0), WD_INTERRUPT_NOT_ENABLED,
+		  "WD_IntWait(hInterrupt 0)");
+	ok(err_has("WD_IntEnable first"), "... says to enable first");
+	is_status(WD_IntCount(-1, &in), WD_INVALID_HANDLE,
+		  "WD_IntCount(hWD -1)");
+	is_status(WD_IntCount(FAKE_FD, NULL), WD_INVALID_PARAMETER,
+		  "WD_IntCount(intr NULL)");
+	is_status(WD_IntCount(FAKE_FD, &in), WD_INTERRUPT_NOT_ENABLED,
+		  "WD_IntCount(hInterrupt 0)");
+	is_status(WD_IntDisable(-1, &in), WD_INVALID_HANDLE,
+		  "WD_IntDisable(hWD -1)");
+	is_status(WD_IntDisable(FAKE_FD, NULL), WD_INVALID_PARAMETER,
+		  "WD_IntDisable(intr NULL)");
+	is_status(WD_IntDisable(FAKE_FD, &in), WD_INTERRUPT_NOT_ENABLED,
+		  "WD_IntDisable(hInterrupt 0)");
+	errno = 0;
+	fd = WD_IntFd(-1, &in);
+	ok(fd == -1 && errno == EBADF, "WD_IntFd(hWD -1) -> -1, EBADF");
+	fd = WD_IntFd(FAKE_FD, NULL);
+	ok(fd == -1 && errno == EINVAL, "WD_IntFd(intr NULL) -> -1, EINVAL");
+	fd = WD_IntFd(FAKE_FD, &in);
+	ok(fd == -1 && errno == ENOTCONN && err_has("WD_IntFd"),
+	   "WD_IntFd(hInterrupt 0) -> -1, ENOTCONN, with a message");
+	ok(ioctls == 0, "no argument error reached the agent (%d ioctls)",
+	   ioctls);
+	udrv_test_ioctl = NULL;
+}
+
+static int handler_calls;
+
+static void handler(void *ctx)
+{
+	(void)ctx;
+	handler_calls++;
+}
+
+static void test_wdc_int_args(void)
+{
+	uint32_t bar0[64];
+	WDC_DEVICE_HANDLE dev = udrv_test_fake_device(bar0, sizeof(bar0));
+	WD_INTERRUPT st;
+
+	is_status(WDC_IntEnable(NULL, NULL, 0, 0, handler, NULL, false),
+		  WD_INVALID_HANDLE, "WDC_IntEnable(NULL device)");
+	is_status(WDC_IntEnable(dev, NULL, 0, 0, NULL, NULL, false),
+		  WD_INVALID_PARAMETER, "WDC_IntEnable(handler NULL)");
+	ok(err_has("handler is NULL"), "... says so");
+	is_status(WDC_IntEnable(dev, NULL, 0, 0, handler, NULL, true),
+		  WD_NOT_IMPLEMENTED, "WDC_IntEnable(useKP)");
+	ok(err_has("Kernel PlugIn routing is not implemented yet"),
+	   "... Kernel PlugIn routing is not implemented yet");
+	is_status(WDC_IntEnable(dev, NULL, 0, 0, handler, NULL, false),
+		  WD_INVALID_HANDLE, "WDC_IntEnable on a device without an agent");
+	ok(err_has("WDC_IntEnable: fake"), "... the message names the device");
+	ok(!WDC_IntIsEnabled(dev) && !WDC_IntIsEnabled(NULL),
+	   "WDC_IntIsEnabled: false (and false for NULL)");
+	is_status(WDC_IntDisable(NULL), WD_INVALID_HANDLE,
+		  "WDC_IntDisable(NULL device)");
+	is_status(WDC_IntDisable(dev), WD_INTERRUPT_NOT_ENABLED,
+		  "WDC_IntDisable when not enabled");
+	ok(err_has("not enabled on fake"), "... says so");
+	is_status(WDC_IntGetStatus(NULL, &st), WD_INVALID_HANDLE,
+		  "WDC_IntGetStatus(NULL device)");
+	is_status(WDC_IntGetStatus(dev, NULL), WD_INVALID_PARAMETER,
+		  "WDC_IntGetStatus(out NULL)");
+	is_status(WDC_IntGetStatus(dev, &st), WD_INTERRUPT_NOT_ENABLED,
+		  "WDC_IntGetStatus before any WDC_IntEnable");
+	ok(handler_calls == 0, "the handler was never called");
+	is_status(WDC_PciDeviceClose(dev), WD_STATUS_SUCCESS,
+		  "WDC_PciDeviceClose of that device");
 }
 
 static void test_wdc_args(void)
@@ -309,6 +474,8 @@ int main(void)
 	test_bad_hwd();
 	test_bad_args();
 	test_not_implemented();
+	test_int_args();
+	test_wdc_int_args();
 	test_wdc_args();
 	return tap_done();
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * udrvctl - udrv's command-line tool: list devices, bind them to udrv,
- * read and write their config space and registers.
+ * read and write their config space and registers, watch interrupts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +15,7 @@ static const struct {
 	{ "bind", cmd_bind },	{ "unbind", cmd_unbind },
 	{ "cfg", cmd_cfg },	{ "read", cmd_read },
 	{ "write", cmd_write },	{ "dump", cmd_dump },
+	{ "irq", cmd_irq },
 };
 
 static void usage(FILE *f)
@@ -29,6 +30,13 @@ static void usage(FILE *f)
 	      "  read BDF BAR OFF [WIDTH]        read a register, WIDTH 1/2/4/8 (default 4)\n"
 	      "  write BDF BAR OFF VALUE [WIDTH] write a register\n"
 	      "  dump BDF BAR OFF LEN            hex dump of a BAR range\n"
+	      "  irq BDF [OPTIONS]               wait for interrupts, one line per wake-up:\n"
+	      "      --msi|--msix|--intx         accepted types (default: the best the device has)\n"
+	      "      --status BAR:OFF            read this 32-bit register at IRQ time, print it\n"
+	      "      --mask VAL                  not my interrupt unless status & VAL (shared INTx)\n"
+	      "      --ack BAR:OFF:VAL           write VAL at IRQ time (acknowledge), repeatable\n"
+	      "      --count N                   stop after N wake-ups (default: at Ctrl-C)\n"
+	      "      --timeout MS                fail (exit 1) when a wait takes longer\n"
 	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
 	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys).\n",
 	      f);
