@@ -339,6 +339,31 @@ static struct udrv_irq *udrv_irq_get(struct udrv_file *uf, u32 hcard)
 	return ui;
 }
 
+/*
+ * The handler masked INTx: user mode waiting (or reading the descriptor)
+ * again is the acknowledge, so unmask.  If the device still asserts INTx,
+ * pci_check_and_unmask_intx() leaves it masked: that is one more
+ * interrupt, counted here, and the line stays masked until the next wait.
+ */
+static void udrv_irq_unmask(struct udrv_irq *ui)
+{
+	bool more = false;
+
+	spin_lock_irq(&ui->lock);
+	if (ui->masked && !ui->stopped &&
+	    !pci_check_and_unmask_intx(ui->dev->pdev)) {
+		ui->count++;
+		ui->last_message = 0;
+		ui->vectors |= 1;
+		more = true;
+	} else {
+		ui->masked = false;
+	}
+	spin_unlock_irq(&ui->lock);
+	if (more)
+		wake_up_all(&ui->wq);
+}
+
 static bool udrv_irq_ready(struct udrv_irq *ui, u32 seen)
 {
 	return READ_ONCE(ui->count) != seen || READ_ONCE(ui->stopped);
@@ -351,7 +376,7 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 	struct udrv_int_wait w;
 	struct udrv_irq *ui;
 	long left = 1;
-	bool copy;
+	bool copy, got;
 	u32 i, n;
 	int ret;
 
@@ -367,13 +392,7 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 		return PTR_ERR(ui);
 
 	if (block) {
-		/* INTx masked by the handler: this wait is the acknowledge */
-		spin_lock_irq(&ui->lock);
-		if (ui->masked && !ui->stopped) {
-			ui->masked = false;
-			pci_check_and_unmask_intx(ui->dev->pdev);
-		}
-		spin_unlock_irq(&ui->lock);
+		udrv_irq_unmask(ui);
 		left = wait_event_interruptible_timeout(ui->wq,
 				udrv_irq_ready(ui, READ_ONCE(ui->seen)),
 				w.timeout_ms ? msecs_to_jiffies(w.timeout_ms) :
@@ -381,7 +400,9 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 	}
 
 	spin_lock_irq(&ui->lock);
-	if (block && ui->count != ui->seen) {
+	/* What arrived is delivered, even if the timeout or a signal won. */
+	got = block && ui->count != ui->seen;
+	if (got) {
 		ui->lost += ui->count - ui->seen - 1;
 		ui->seen = ui->count;
 	}
@@ -410,7 +431,7 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 	udrv_irq_put(ui);
 	if (!ret && copy_to_user(arg, &w, sizeof(w)))
 		ret = -EFAULT;
-	if (ret)
+	if (ret || got || w.stopped)
 		return ret;
 	if (left < 0)
 		return -EINTR;
@@ -469,6 +490,7 @@ static ssize_t udrv_irqfd_read(struct file *file, char __user *buf,
 
 	if (len < sizeof(n))
 		return -EINVAL;
+	udrv_irq_unmask(ui);	/* reading is the acknowledge, as a wait */
 	if (!udrv_irq_ready(ui, READ_ONCE(f->seen))) {
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
