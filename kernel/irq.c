@@ -31,6 +31,7 @@ struct udrv_vec {
 
 struct udrv_irq {
 	struct kref kref;
+	struct rcu_head rcu;
 	struct udrv_dev *dev;		/* holds a reference */
 	struct udrv_card *card;		/* owner; compared, never dereferenced */
 	u32 type;
@@ -58,7 +59,7 @@ static void udrv_irq_free(struct kref *kref)
 	struct udrv_irq *ui = container_of(kref, struct udrv_irq, kref);
 
 	udrv_dev_put(ui->dev);
-	kfree(ui);
+	kfree_rcu(ui, rcu);	/* lookups run under RCU */
 }
 
 static void udrv_irq_put(struct udrv_irq *ui)
@@ -66,14 +67,24 @@ static void udrv_irq_put(struct udrv_irq *ui)
 	kref_put(&ui->kref, udrv_irq_free);
 }
 
+/* dev->irq, for those who hold dev->lock */
+static struct udrv_irq *udrv_dev_irq(struct udrv_dev *dev)
+{
+	return rcu_dereference_protected(dev->irq,
+					 lockdep_is_held(&dev->lock));
+}
+
 /* Bus mastering is on exactly while MSI/MSI-X is enabled (an MSI is a DMA
  * write).  Called with dev->lock held.
  */
 void udrv_dev_update_master(struct udrv_dev *dev)
 {
+	struct udrv_irq *ui = udrv_dev_irq(dev);
+
 	if (dev->gone)
 		return;
-	if (dev->irq && dev->irq->type != UDRV_INT_INTX)
+
+	if (ui && ui->type != UDRV_INT_INTX)
 		pci_set_master(dev->pdev);
 	else
 		pci_clear_master(dev->pdev);
@@ -209,7 +220,7 @@ static int udrv_irq_setup(struct udrv_dev *dev, struct udrv_irq *ui,
 /* Frees the interrupts and wakes every waiter; dev->lock held. */
 static void udrv_irq_teardown(struct udrv_dev *dev, u32 why)
 {
-	struct udrv_irq *ui = dev->irq;
+	struct udrv_irq *ui = udrv_dev_irq(dev);
 	u32 i;
 
 	/* First: a waiter must not unmask INTx once we have masked it. */
@@ -223,7 +234,7 @@ static void udrv_irq_teardown(struct udrv_dev *dev, u32 why)
 		pci_free_irq_vectors(dev->pdev);
 	else if (!dev->gone)
 		pci_intx(dev->pdev, 0);	/* no handler: keep the line quiet */
-	dev->irq = NULL;
+	RCU_INIT_POINTER(dev->irq, NULL);
 	udrv_dev_update_master(dev);
 	wake_up_all(&ui->wq);
 	udrv_irq_put(ui);
@@ -232,7 +243,9 @@ static void udrv_irq_teardown(struct udrv_dev *dev, u32 why)
 /* The card goes away, or the device: its interrupts go with it. */
 void udrv_irq_release(struct udrv_dev *dev, struct udrv_card *card, u32 why)
 {
-	if (dev->irq && (!card || dev->irq->card == card))
+	struct udrv_irq *ui = udrv_dev_irq(dev);
+
+	if (ui && (!card || ui->card == card))
 		udrv_irq_teardown(dev, why);
 }
 
@@ -288,14 +301,14 @@ long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
 	mutex_lock(&dev->lock);
 	if (!ret && dev->gone)
 		ret = -EIO;
-	if (!ret && dev->irq)
+	if (!ret && udrv_dev_irq(dev))
 		ret = -EBUSY;
 	if (!ret)
 		ret = udrv_irq_setup(dev, ui, e.options & UDRV_INT_TYPES ?:
 				     UDRV_INT_TYPES, e.max_vectors);
 	if (!ret) {
 		kref_get(&ui->kref);	/* dev->irq's reference */
-		dev->irq = ui;
+		rcu_assign_pointer(dev->irq, ui);
 		udrv_dev_update_master(dev);
 		e.enabled_type = ui->type;
 		e.num_vectors = ui->nvec;
@@ -306,7 +319,7 @@ long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
 	if (!ret && copy_to_user(arg, &e, sizeof(e))) {
 		/* The caller cannot know it is enabled: undo. */
 		mutex_lock(&dev->lock);
-		if (dev->irq == ui)
+		if (udrv_dev_irq(dev) == ui)
 			udrv_irq_teardown(dev, UDRV_STOP_DISABLED);
 		mutex_unlock(&dev->lock);
 		ret = -EFAULT;
@@ -318,9 +331,8 @@ long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
 /* The interrupt object of this file's card, referenced. */
 static struct udrv_irq *udrv_irq_get(struct udrv_file *uf, u32 hcard)
 {
-	struct udrv_irq *ui = ERR_PTR(-ENOTCONN);
 	struct udrv_card *card;
-	struct udrv_dev *dev;
+	struct udrv_irq *ui;
 
 	down_read(&uf->sem);
 	card = xa_load(&uf->cards, hcard);
@@ -328,13 +340,15 @@ static struct udrv_irq *udrv_irq_get(struct udrv_file *uf, u32 hcard)
 		up_read(&uf->sem);
 		return ERR_PTR(-EBADF);
 	}
-	dev = card->dev;
-	mutex_lock(&dev->lock);
-	if (dev->irq && dev->irq->card == card) {
-		ui = dev->irq;
-		kref_get(&ui->kref);
-	}
-	mutex_unlock(&dev->lock);
+	/*
+	 * Not dev->lock: enable and disable hold it across request_irq and
+	 * free_irq, and a waiter must not queue behind them.
+	 */
+	rcu_read_lock();
+	ui = rcu_dereference(card->dev->irq);
+	if (!ui || ui->card != card || !kref_get_unless_zero(&ui->kref))
+		ui = ERR_PTR(-ENOTCONN);
+	rcu_read_unlock();
 	up_read(&uf->sem);
 	return ui;
 }
@@ -349,6 +363,8 @@ static void udrv_irq_unmask(struct udrv_irq *ui)
 {
 	bool more = false;
 
+	if (!READ_ONCE(ui->masked))	/* MSI, or INTx not masked */
+		return;
 	spin_lock_irq(&ui->lock);
 	if (ui->masked && !ui->stopped &&
 	    !pci_check_and_unmask_intx(ui->dev->pdev)) {
@@ -456,7 +472,7 @@ long udrv_ioctl_int_disable(struct udrv_file *uf, void __user *arg)
 	}
 	dev = card->dev;
 	mutex_lock(&dev->lock);
-	if (dev->irq && dev->irq->card == card)
+	if (udrv_dev_irq(dev) && udrv_dev_irq(dev)->card == card)
 		udrv_irq_teardown(dev, UDRV_STOP_DISABLED);
 	else
 		ret = -EALREADY;

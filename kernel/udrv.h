@@ -47,7 +47,8 @@ struct udrv_dev {
 	unsigned int owners;
 	bool exclusive;
 	struct list_head cards;
-	struct udrv_irq *irq;		/* interrupts, if enabled */
+	/* interrupts, if enabled: set under lock, looked up under RCU */
+	struct udrv_irq __rcu *irq;
 	struct udrv_bar bar[UDRV_MAX_BARS];
 };
 
