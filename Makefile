@@ -156,7 +156,7 @@ check-vm:
 	tests/run-vm
 
 demo:
-	vm/run -- edu_demo
+	vm/run -- 'edu_demo && edu_irq'
 
 bench:
 	bench/run

@@ -16,6 +16,9 @@ for t in t_pci t_edu t_bad t_owner t_abi t_iobar t_subpage t_irq t_msix t_unbind
 	run "$t"
 done
 [ -x /bin/t_udrvctl.sh ] && run t_udrvctl.sh
+# The samples are tests too: each exits 0 only if every check matched.
+run edu_demo
+run edu_irq
 
 # Last: with nothing held any more, the module unloads.
 if rmmod udrv; then
