@@ -175,14 +175,18 @@ static void udrv_card_release(struct udrv_card *card, bool cleanup)
 	if (cleanup)
 		udrv_run_cleanup(card);
 
+	/*
+	 * Quiesce: the cleanup commands (above) stopped the device; the last
+	 * owner gone, it stops mastering the bus before its DMA buffers are
+	 * unmapped and freed.
+	 */
 	mutex_lock(&dev->lock);
 	udrv_irq_release(dev, card, UDRV_STOP_DISABLED);
 	list_del(&card->dev_node);
 	dev->owners--;
-	/* Quiesce: the last owner gone, the device stops mastering the bus */
-	if (!dev->owners && !dev->gone)
-		pci_clear_master(dev->pdev);
+	udrv_dev_update_master(dev);
 	mutex_unlock(&dev->lock);
+	udrv_dma_release_card(card->file, card);
 
 	ida_free(&udrv_handles, card->handle);
 	kfree(card->cleanup);

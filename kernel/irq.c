@@ -74,8 +74,9 @@ static struct udrv_irq *udrv_dev_irq(struct udrv_dev *dev)
 					 lockdep_is_held(&dev->lock));
 }
 
-/* Bus mastering is on exactly while MSI/MSI-X is enabled (an MSI is a DMA
- * write).  Called with dev->lock held.
+/*
+ * Bus mastering is on exactly while the device has an owner and DMA
+ * buffers or MSI/MSI-X (an MSI is a DMA write).  dev->lock held.
  */
 void udrv_dev_update_master(struct udrv_dev *dev)
 {
@@ -83,8 +84,8 @@ void udrv_dev_update_master(struct udrv_dev *dev)
 
 	if (dev->gone)
 		return;
-
-	if (ui && ui->type != UDRV_INT_INTX)
+	if (dev->owners &&
+	    (dev->dma_count || (ui && ui->type != UDRV_INT_INTX)))
 		pci_set_master(dev->pdev);
 	else
 		pci_clear_master(dev->pdev);

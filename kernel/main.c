@@ -48,6 +48,7 @@ static int udrv_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	init_rwsem(&uf->sem);
 	xa_init(&uf->cards);
+	xa_init(&uf->dmas);
 	uf->mapping = file->f_mapping;
 	file->private_data = uf;
 	return 0;
@@ -59,6 +60,7 @@ static int udrv_release(struct inode *inode, struct file *file)
 
 	udrv_file_release_cards(uf);
 	xa_destroy(&uf->cards);
+	xa_destroy(&uf->dmas);
 	kfree(uf);
 	return 0;
 }
@@ -111,6 +113,14 @@ static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return udrv_ioctl_int_disable(uf, uarg);
 	case UDRV_IOC_INT_FD:
 		return udrv_ioctl_int_fd(uf, uarg);
+	case UDRV_IOC_DMA_LOCK:
+		return udrv_ioctl_dma_lock(uf, uarg);
+	case UDRV_IOC_DMA_UNLOCK:
+		return udrv_ioctl_dma_unlock(uf, uarg);
+	case UDRV_IOC_DMA_SYNC:
+		return udrv_ioctl_dma_sync(uf, uarg);
+	case UDRV_IOC_DMA_MASK:
+		return udrv_ioctl_dma_mask(uf, uarg);
 	}
 	/* Right magic and number but another size: an ABI mismatch. */
 	if (_IOC_TYPE(cmd) == UDRV_IOC_MAGIC && _IOC_NR(cmd) <= UDRV_IOC_LAST_NR)

@@ -27,6 +27,8 @@ int udrv_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	if (off & UDRV_MMAP_DMA)
+		return udrv_dma_mmap(uf, vma, off);
 	if (bar >= UDRV_MAX_BARS)
 		return -EINVAL;
 	dev = udrv_file_get_dev(uf, hcard);

@@ -225,11 +225,29 @@ static void udrv_remove(struct pci_dev *pdev)
 	udrv_dev_put(dev);
 }
 
+/* Leak check for tests: DMA buffers and pinned pages held right now. */
+static ssize_t dma_stats_show(struct device_driver *drv, char *buf)
+{
+	long buffers, pinned;
+
+	udrv_dma_stats(&buffers, &pinned);
+	return sysfs_emit(buf, "buffers %ld\npinned_pages %ld\n", buffers,
+			  pinned);
+}
+static DRIVER_ATTR_RO(dma_stats);
+
+static struct attribute *udrv_drv_attrs[] = {
+	&driver_attr_dma_stats.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(udrv_drv);
+
 static struct pci_driver udrv_pci_driver = {
 	.name = UDRV_DEVICE_NAME,
 	.id_table = NULL,
 	.probe = udrv_probe,
 	.remove = udrv_remove,
+	.driver.groups = udrv_drv_groups,
 };
 
 int udrv_pci_register(void)

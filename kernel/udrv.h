@@ -49,6 +49,7 @@ struct udrv_dev {
 	struct list_head cards;
 	/* interrupts, if enabled: set under lock, looked up under RCU */
 	struct udrv_irq __rcu *irq;
+	unsigned int dma_count;		/* DMA buffers of all owners */
 	struct udrv_bar bar[UDRV_MAX_BARS];
 };
 
@@ -67,6 +68,8 @@ struct udrv_file {
 	/* read: look up cards; write: add or remove them */
 	struct rw_semaphore sem;
 	struct xarray cards;		/* handle -> udrv_card */
+	struct xarray dmas;		/* handle -> udrv_dma */
+	unsigned int num_dmas;
 	struct address_space *mapping;	/* where this file's BAR mappings live */
 };
 
@@ -77,6 +80,15 @@ long udrv_ioctl_int_disable(struct udrv_file *uf, void __user *arg);
 long udrv_ioctl_int_fd(struct udrv_file *uf, void __user *arg);
 void udrv_irq_release(struct udrv_dev *dev, struct udrv_card *card, u32 why);
 void udrv_dev_update_master(struct udrv_dev *dev);
+
+/* dma.c */
+long udrv_ioctl_dma_lock(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_dma_unlock(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_dma_sync(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_dma_mask(struct udrv_file *uf, void __user *arg);
+int udrv_dma_mmap(struct udrv_file *uf, struct vm_area_struct *vma, u64 off);
+void udrv_dma_release_card(struct udrv_file *uf, struct udrv_card *card);
+void udrv_dma_stats(long *buffers, long *pinned);
 
 /* pci.c */
 int udrv_pci_register(void);

@@ -254,6 +254,62 @@ struct udrv_int_fd {
 };
 
 /*
+ * DMA buffers of a registered card.  Contiguous buffers are allocated by
+ * the agent and mapped by the caller with mmap at `mmap_offset`;
+ * scatter-gather buffers are the caller's own memory, pinned.  Either way
+ * the agent returns the addresses the device must use (bus addresses, or
+ * IOVAs behind an IOMMU), merged where contiguous.
+ */
+#define UDRV_DMA_CONTIG		0x01	/* agent allocates (else SG) */
+#define UDRV_DMA_TO_DEVICE	0x02
+#define UDRV_DMA_FROM_DEVICE	0x04
+#define UDRV_DMA_ALLOW_64BIT	0x08	/* accepted; the device mask rules */
+#define UDRV_DMA_OPTIONS	0x0f
+#define UDRV_MAX_DMA_BUFS	64		/* per open file */
+#define UDRV_MAX_DMA_CONTIG	(64ULL << 20)	/* bytes per contiguous buffer */
+#define UDRV_MAX_DMA_SG		(4ULL << 30)	/* bytes per SG buffer */
+
+struct udrv_dma_page {
+	__u64 addr;		/* device address */
+	__u64 len;
+};
+
+/* UDRV_IOC_DMA_LOCK */
+struct udrv_dma_lock {
+	__u32 size;
+	__u32 hcard;
+	__u32 options;		/* UDRV_DMA_* */
+	__u32 num_pages;	/* in: capacity of pages[]; out: entries */
+	__u64 user_addr;	/* SG: the caller's buffer */
+	__u64 bytes;
+	__u64 pages;		/* user pointer to struct udrv_dma_page[] */
+	__u64 mmap_offset;	/* out, contiguous buffers */
+	__u32 hdma;		/* out */
+	__u32 pad;
+};
+
+/* UDRV_IOC_DMA_UNLOCK, UDRV_IOC_DMA_SYNC */
+#define UDRV_SYNC_FOR_CPU	1
+#define UDRV_SYNC_FOR_DEVICE	2
+
+struct udrv_dma_op {
+	__u32 size;
+	__u32 hdma;
+	__u32 sync;		/* UDRV_SYNC_*, for UDRV_IOC_DMA_SYNC */
+	__u32 pad;
+};
+
+/* UDRV_IOC_DMA_MASK: only while the card has no DMA buffer */
+struct udrv_dma_mask {
+	__u32 size;
+	__u32 hcard;
+	__u32 bits;		/* 12..64 */
+	__u32 pad;
+};
+
+#define UDRV_MMAP_DMA		(1ULL << 60)	/* offset of a DMA buffer */
+
+/*
  * mmap offset of a BAR of a registered card: the card handle and the BAR
  * index select the region, the low bits are the offset inside the BAR.
  * Card handles are below UDRV_MAX_HANDLE, so the offset fits in 56 bits.
@@ -280,7 +336,11 @@ struct udrv_int_fd {
 #define UDRV_IOC_INT_COUNT	_IOWR(UDRV_IOC_MAGIC, 0x0b, struct udrv_int_wait)
 #define UDRV_IOC_INT_DISABLE	_IOW(UDRV_IOC_MAGIC, 0x0c, struct udrv_int_disable)
 #define UDRV_IOC_INT_FD		_IOWR(UDRV_IOC_MAGIC, 0x0d, struct udrv_int_fd)
-#define UDRV_IOC_LAST_NR	0x0d
+#define UDRV_IOC_DMA_LOCK	_IOWR(UDRV_IOC_MAGIC, 0x0e, struct udrv_dma_lock)
+#define UDRV_IOC_DMA_UNLOCK	_IOW(UDRV_IOC_MAGIC, 0x0f, struct udrv_dma_op)
+#define UDRV_IOC_DMA_SYNC	_IOW(UDRV_IOC_MAGIC, 0x10, struct udrv_dma_op)
+#define UDRV_IOC_DMA_MASK	_IOW(UDRV_IOC_MAGIC, 0x11, struct udrv_dma_mask)
+#define UDRV_IOC_LAST_NR	0x11
 
 /*
  * Errors: each ioctl returns 0 or one of these negative errnos, which the
@@ -308,6 +368,12 @@ struct udrv_int_fd {
  *   ETIMEDOUT no interrupt within the timeout        -> WD_TIME_OUT
  *   EINTR     a signal interrupted the wait          -> (the library retries)
  *   EOPNOTSUPP a feature not built yet (Kernel PlugIn) -> WD_NOT_IMPLEMENTED
+ *   EDOM      a buffer page lies beyond the device's DMA mask and there is
+ *             no IOMMU to remap it                   -> WD_OUT_OF_RANGE
+ *   EDQUOT    RLIMIT_MEMLOCK would be exceeded       -> WD_INSUFFICIENT_RESOURCES
+ *   EMFILE    too many DMA buffers on this file      -> WD_INSUFFICIENT_RESOURCES
+ *   EOVERFLOW pages[] too small: num_pages says how many are needed, nothing
+ *             stays locked                           -> WD_INSUFFICIENT_RESOURCES
  */
 
 #endif /* _UAPI_UDRV_ABI_H */
