@@ -35,6 +35,15 @@ static const struct {
 	IOC(UDRV_IOC_TRANSFER, udrv_transfer),
 	IOC(UDRV_IOC_MULTI_TRANSFER, udrv_multi_transfer),
 	IOC(UDRV_IOC_CLEANUP_SETUP, udrv_cleanup_setup),
+	IOC(UDRV_IOC_INT_ENABLE, udrv_int_enable),
+	IOC(UDRV_IOC_INT_WAIT, udrv_int_wait),
+	IOC(UDRV_IOC_INT_COUNT, udrv_int_wait),
+	IOC(UDRV_IOC_INT_DISABLE, udrv_int_disable),
+	IOC(UDRV_IOC_INT_FD, udrv_int_fd),
+	IOC(UDRV_IOC_DMA_LOCK, udrv_dma_lock),
+	IOC(UDRV_IOC_DMA_UNLOCK, udrv_dma_op),
+	IOC(UDRV_IOC_DMA_SYNC, udrv_dma_op),
+	IOC(UDRV_IOC_DMA_MASK, udrv_dma_mask),
 #undef IOC
 };
 

@@ -26,7 +26,11 @@ static const unsigned long cmds[] = {
 	UDRV_IOC_VERSION, UDRV_IOC_SCAN, UDRV_IOC_CARD_INFO, UDRV_IOC_CONFIG,
 	UDRV_IOC_REGISTER, UDRV_IOC_UNREGISTER, UDRV_IOC_TRANSFER,
 	UDRV_IOC_MULTI_TRANSFER, UDRV_IOC_CLEANUP_SETUP,
+	UDRV_IOC_INT_ENABLE, UDRV_IOC_INT_WAIT, UDRV_IOC_INT_COUNT,
+	UDRV_IOC_INT_DISABLE, UDRV_IOC_INT_FD, UDRV_IOC_DMA_LOCK,
+	UDRV_IOC_DMA_UNLOCK, UDRV_IOC_DMA_SYNC, UDRV_IOC_DMA_MASK,
 };
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
 static unsigned char pool[65536];	/* where random pointers may land */
 static WD_PCI_SLOT edus[8];
@@ -90,6 +94,31 @@ static void shape(unsigned long cmd, unsigned char *a, size_t size,
 		((struct udrv_multi_transfer *)a)->cmds =
 			(uintptr_t)(pool + rand() % 1024);
 		break;
+	case UDRV_IOC_INT_ENABLE:
+		((struct udrv_int_enable *)a)->hcard = hcard;
+		((struct udrv_int_enable *)a)->num_cmds %= 20;
+		((struct udrv_int_enable *)a)->cmds = random_ptr();
+		break;
+	case UDRV_IOC_INT_WAIT:
+	case UDRV_IOC_INT_COUNT:
+		if (rand() % 2)
+			((struct udrv_int_wait *)a)->hcard = hcard;
+		((struct udrv_int_wait *)a)->timeout_ms = 1 + rand() % 5;
+		((struct udrv_int_wait *)a)->num_cmds %= 20;
+		((struct udrv_int_wait *)a)->cmds = random_ptr();
+		break;
+	case UDRV_IOC_DMA_LOCK:
+		if (rand() % 2)
+			((struct udrv_dma_lock *)a)->hcard = hcard;
+		((struct udrv_dma_lock *)a)->bytes %= 1 << 16;
+		((struct udrv_dma_lock *)a)->user_addr = random_ptr();
+		((struct udrv_dma_lock *)a)->pages = random_ptr();
+		((struct udrv_dma_lock *)a)->num_pages %= 40;
+		break;
+	case UDRV_IOC_DMA_MASK:
+		if (rand() % 2)
+			((struct udrv_dma_mask *)a)->hcard = hcard;
+		break;
 	case UDRV_IOC_CLEANUP_SETUP:
 		if (rand() % 2)
 			((struct udrv_cleanup_setup *)a)->hcard = hcard;
@@ -143,7 +172,7 @@ int main(void)
 		return tap_done();
 	}
 	for (i = 0; i < ITERATIONS; i++) {
-		unsigned long cmd = cmds[rand() % 9];
+		unsigned long cmd = cmds[rand() % NCMDS];
 		size_t size = _IOC_SIZE(cmd);
 		unsigned int j;
 
@@ -152,7 +181,7 @@ int main(void)
 		for (j = 0; j < 2048; j++)
 			pool[rand() % sizeof(pool)] = rand();
 		if (rand() % 16 == 0)
-			cmd = _IOC(rand() % 4, UDRV_IOC_MAGIC, rand() % 16,
+			cmd = _IOC(rand() % 4, UDRV_IOC_MAGIC, rand() % 24,
 				   rand() % 600);
 		shape(cmd, arg, size, hcard);
 		/* Never unregister our own card: the run would stop there. */

@@ -1,0 +1,17 @@
+#!/bin/sh
+# The part of the VM suite that needs the emulated IOMMU (a boot of its own).
+run() {
+	"$@"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "ok - $1 exited 0"
+	else
+		echo "not ok - $1 exited with status $rc"
+	fi
+}
+run t_dma_iommu
+if rmmod udrv; then
+	echo "ok - rmmod udrv after the IOMMU tests"
+else
+	echo "not ok - rmmod udrv after the IOMMU tests"
+fi
