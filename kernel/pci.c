@@ -247,7 +247,7 @@ static struct pci_driver udrv_pci_driver = {
 	.id_table = NULL,
 	.probe = udrv_probe,
 	.remove = udrv_remove,
-	.driver.groups = udrv_drv_groups,
+	.groups = udrv_drv_groups,
 };
 
 int udrv_pci_register(void)
