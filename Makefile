@@ -7,7 +7,7 @@
 #   make check        host tests (plain + ASan/UBSan) and the VM suite on both
 #                     kernel lines; ends with "N passed, N failed"
 #   make demo         boots the VM with edu and runs the sample driver
-#   make bench        register-access and interrupt benchmarks in the VM
+#   make bench        register, interrupt and DMA benchmarks in the VM
 #   make install      PREFIX/DESTDIR: headers, libudrv, udrv.pc, udrvctl
 
 VERSION   := 0.1.0
@@ -161,6 +161,7 @@ demo:
 bench:
 	bench/run
 	bench/run-irq
+	bench/run-dma
 
 checkpatch:
 	tools/checkpatch/run
