@@ -154,7 +154,13 @@ static int udrv_dma_sg(struct udrv_dma *d, struct device *dev, u64 uaddr)
 {
 	unsigned long first = uaddr >> PAGE_SHIFT;
 	unsigned long last = (uaddr + d->bytes - 1) >> PAGE_SHIFT;
-	unsigned int gup = FOLL_LONGTERM;
+	/*
+	 * Pin for writing whatever the direction: a read-only pin of memory
+	 * not yet written (the zero page) or shared copy-on-write would give
+	 * the device a page the process then stops using.  Only a mapping
+	 * that cannot be written is pinned read-only, for the device to read.
+	 */
+	unsigned int gup = FOLL_LONGTERM | FOLL_WRITE;
 	unsigned long done = 0, i;
 	int ret;
 
@@ -164,8 +170,6 @@ static int udrv_dma_sg(struct udrv_dma *d, struct device *dev, u64 uaddr)
 		return -EINVAL;
 	d->npages = last - first + 1;
 	d->dir = udrv_dma_dir(d->options);
-	if (d->dir != DMA_TO_DEVICE)
-		gup |= FOLL_WRITE;
 	ret = udrv_dma_account(d, d->npages);
 	if (ret)
 		return ret;
@@ -177,6 +181,11 @@ static int udrv_dma_sg(struct udrv_dma *d, struct device *dev, u64 uaddr)
 					    min(d->npages - done, 1UL << 16),
 					    gup, d->pages + done);
 
+		if (n == -EFAULT && !done && (gup & FOLL_WRITE) &&
+		    d->dir == DMA_TO_DEVICE) {
+			gup &= ~FOLL_WRITE;	/* a read-only mapping */
+			continue;
+		}
 		if (n <= 0) {
 			/* free only what was pinned */
 			d->npages = done;
