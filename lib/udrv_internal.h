@@ -45,6 +45,24 @@ bool udrv_slot_valid(WD_PCI_SLOT slot);
 extern int (*udrv_test_ioctl)(int fd, unsigned long req, void *arg);
 extern void *(*udrv_test_mmap)(size_t len, int fd, off_t off);
 
+/* One ioctl (through udrv_test_ioctl if set), EINTR retried: 0 or errno. */
+int udrv_ioctl(int fd, unsigned long req, void *arg);
+/* "<what>: <status text> (EXXX from the agent)"; returns the status. */
+uint32_t udrv_ioctl_fail(int err, const char *fmt, ...) UDRV_PRINTF(2, 3);
+/* The common argument failures: "<fn>: invalid udrv handle -1 ...", etc. */
+uint32_t udrv_bad_hwd(const char *fn, int hwd);
+uint32_t udrv_bad_hcard(const char *fn);
+uint32_t udrv_null_arg(const char *fn, const char *what);
+
+/* ---- DMA (dma.c) --------------------------------------------------------- */
+
+/*
+ * The agent released the DMA buffers of card `hcard` on `hwd` (0: of the
+ * whole handle): drop the library's mappings and records of them.
+ * WD_CardUnregister and WD_Close call it.
+ */
+void udrv_dma_forget(int hwd, uint32_t hcard);
+
 /* ---- WDC_ interrupts (wdc_int.c) --------------------------------------- */
 
 enum { UDRV_WDC_INT_OFF, UDRV_WDC_INT_ON, UDRV_WDC_INT_DISABLING };

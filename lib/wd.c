@@ -38,8 +38,7 @@ _Static_assert(sizeof(((WD_TRANSFER *)0)->data) == sizeof(__u64),
 
 int (*udrv_test_ioctl)(int fd, unsigned long req, void *arg);
 
-/* 0 or the errno of the failed ioctl. */
-static int do_ioctl(int fd, unsigned long req, void *arg)
+int udrv_ioctl(int fd, unsigned long req, void *arg)
 {
 	int r;
 
@@ -50,9 +49,7 @@ static int do_ioctl(int fd, unsigned long req, void *arg)
 	return r < 0 ? errno : 0;
 }
 
-/* "<what>: <status text> (EXXX from the agent)" */
-static uint32_t ioctl_fail(int err, const char *fmt, ...) UDRV_PRINTF(2, 3);
-static uint32_t ioctl_fail(int err, const char *fmt, ...)
+uint32_t udrv_ioctl_fail(int err, const char *fmt, ...)
 {
 	const char *name = udrv_errno_name(err);
 	uint32_t st = udrv_errno_status(err);
@@ -69,14 +66,14 @@ static uint32_t ioctl_fail(int err, const char *fmt, ...)
 			 strerror_r(err, buf, sizeof(buf)), err);
 }
 
-static uint32_t bad_hwd(const char *fn, int hWD)
+uint32_t udrv_bad_hwd(const char *fn, int hWD)
 {
 	return udrv_fail(WD_INVALID_HANDLE,
 			 "%s: invalid udrv handle %d (open it with WD_Open)",
 			 fn, hWD);
 }
 
-static uint32_t null_arg(const char *fn, const char *what)
+uint32_t udrv_null_arg(const char *fn, const char *what)
 {
 	return udrv_fail(WD_INVALID_PARAMETER, "%s: %s is NULL", fn, what);
 }
@@ -126,7 +123,7 @@ uint32_t WD_Open(int *hWD)
 	int fd, err;
 
 	if (!hWD)
-		return null_arg(__func__, "hWD");
+		return udrv_null_arg(__func__, "hWD");
 	*hWD = -1;
 	if (!path || !*path)
 		path = UDRV_DEVICE_PATH;
@@ -146,14 +143,14 @@ uint32_t WD_Open(int *hWD)
 	}
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v);
-	err = do_ioctl(fd, UDRV_IOC_VERSION, &v);
+	err = udrv_ioctl(fd, UDRV_IOC_VERSION, &v);
 	if (err) {
 		close(fd);
 		if (err == ENOTTY || err == EINVAL || err == EMSGSIZE)
 			return udrv_fail(WD_INCORRECT_VERSION,
 					 "WD_Open: %s does not answer the udrv version request (%s): not the udrv agent, or an incompatible one",
 					 path, strerror(err));
-		return ioctl_fail(err, "WD_Open: %s", path);
+		return udrv_ioctl_fail(err, "WD_Open: %s", path);
 	}
 	if (v.abi_version != UDRV_ABI_VERSION) {
 		close(fd);
@@ -167,8 +164,10 @@ uint32_t WD_Open(int *hWD)
 
 void WD_Close(int hWD)
 {
-	if (hWD >= 0)
-		close(hWD);
+	if (hWD < 0)
+		return;
+	udrv_dma_forget(hWD, 0);	/* the agent frees the buffers */
+	close(hWD);
 }
 
 uint32_t WD_Version(int hWD, uint32_t *version, char *text, size_t textlen)
@@ -177,16 +176,16 @@ uint32_t WD_Version(int hWD, uint32_t *version, char *text, size_t textlen)
 	int err;
 
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!version)
-		return null_arg(__func__, "version");
+		return udrv_null_arg(__func__, "version");
 	if (!text && textlen)
-		return null_arg(__func__, "text");
+		return udrv_null_arg(__func__, "text");
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v);
-	err = do_ioctl(hWD, UDRV_IOC_VERSION, &v);
+	err = udrv_ioctl(hWD, UDRV_IOC_VERSION, &v);
 	if (err)
-		return ioctl_fail(err, "WD_Version");
+		return udrv_ioctl_fail(err, "WD_Version");
 	*version = v.abi_version;
 	if (textlen)
 		snprintf(text, textlen, "%.*s", (int)sizeof(v.text), v.text);
@@ -202,9 +201,9 @@ uint32_t WD_PciScanCards(int hWD, WD_PCI_ID search, WD_PCI_SLOT *slots,
 	int err;
 
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!found)
-		return null_arg(__func__, "found");
+		return udrv_null_arg(__func__, "found");
 	if (max && (!slots || !ids))
 		return udrv_fail(WD_INVALID_PARAMETER,
 				 "WD_PciScanCards: slots and ids must not be NULL when max (%u) is not 0",
@@ -223,10 +222,10 @@ uint32_t WD_PciScanCards(int hWD, WD_PCI_ID search, WD_PCI_SLOT *slots,
 	sc.device = search.device;
 	sc.max = n;
 	sc.entries = (uintptr_t)ents;
-	err = do_ioctl(hWD, UDRV_IOC_SCAN, &sc);
+	err = udrv_ioctl(hWD, UDRV_IOC_SCAN, &sc);
 	if (err) {
 		free(ents);
-		return ioctl_fail(err, "WD_PciScanCards");
+		return udrv_ioctl_fail(err, "WD_PciScanCards");
 	}
 	for (i = 0; i < n && i < sc.found; i++) {
 		slots[i] = from_abi_slot(&ents[i].slot);
@@ -251,21 +250,21 @@ uint32_t WD_PciGetCardInfo(int hWD, WD_PCI_CARD_INFO *info)
 	int err;
 
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!info)
-		return null_arg(__func__, "info");
+		return udrv_null_arg(__func__, "info");
 	slot = info->slot;
 	if (!udrv_slot_valid(slot))
 		return bad_slot(__func__, slot);
 	memset(&ci, 0, sizeof(ci));
 	ci.size = sizeof(ci);
 	ci.slot = to_abi_slot(slot);
-	err = do_ioctl(hWD, UDRV_IOC_CARD_INFO, &ci);
+	err = udrv_ioctl(hWD, UDRV_IOC_CARD_INFO, &ci);
 	if (err) {
 		char s[UDRV_SLOT_STR];
 
-		return ioctl_fail(err, "WD_PciGetCardInfo: %s",
-				  udrv_slot_str(slot, s));
+		return udrv_ioctl_fail(err, "WD_PciGetCardInfo: %s",
+				       udrv_slot_str(slot, s));
 	}
 	memset(info, 0, sizeof(*info));
 	info->slot = slot;
@@ -301,11 +300,11 @@ uint32_t WD_PciConfigDump(int hWD, WD_PCI_SLOT slot, uint32_t offset,
 	int err;
 
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!udrv_slot_valid(slot))
 		return bad_slot(__func__, slot);
 	if (!buf)
-		return null_arg(__func__, "buf");
+		return udrv_null_arg(__func__, "buf");
 	if (!bytes)
 		return udrv_fail(WD_INVALID_PARAMETER,
 				 "WD_PciConfigDump: bytes is 0");
@@ -320,12 +319,12 @@ uint32_t WD_PciConfigDump(int hWD, WD_PCI_SLOT slot, uint32_t offset,
 	c.bytes = bytes;
 	c.write = write;
 	c.buf = (uintptr_t)buf;
-	err = do_ioctl(hWD, UDRV_IOC_CONFIG, &c);
+	err = udrv_ioctl(hWD, UDRV_IOC_CONFIG, &c);
 	if (!err)
 		return WD_STATUS_SUCCESS;
-	ioctl_fail(err, "WD_PciConfigDump: %s config %s at 0x%x + %u",
-		   udrv_slot_str(slot, s), write ? "write" : "read", offset,
-		   bytes);
+	udrv_ioctl_fail(err, "WD_PciConfigDump: %s config %s at 0x%x + %u",
+			udrv_slot_str(slot, s), write ? "write" : "read", offset,
+			bytes);
 	if (err == EACCES && write)
 		return udrv_fail_append(WD_ACCESS_DENIED,
 					"the agent owns these registers (BARs, ROM BAR, command decode/bus-master bits, MSI/MSI-X)");
@@ -344,9 +343,9 @@ uint32_t WD_CardRegister(int hWD, WD_PCI_SLOT slot, uint32_t options,
 	int err;
 
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!hCard)
-		return null_arg(__func__, "hCard");
+		return udrv_null_arg(__func__, "hCard");
 	if (!udrv_slot_valid(slot))
 		return bad_slot(__func__, slot);
 	if (options & ~WD_SHARED)
@@ -357,15 +356,15 @@ uint32_t WD_CardRegister(int hWD, WD_PCI_SLOT slot, uint32_t options,
 	r.size = sizeof(r);
 	r.slot = to_abi_slot(slot);
 	r.options = options;
-	err = do_ioctl(hWD, UDRV_IOC_REGISTER, &r);
+	err = udrv_ioctl(hWD, UDRV_IOC_REGISTER, &r);
 	if (err)
-		return ioctl_fail(err, "WD_CardRegister: %s",
-				  udrv_slot_str(slot, s));
+		return udrv_ioctl_fail(err, "WD_CardRegister: %s",
+				       udrv_slot_str(slot, s));
 	*hCard = r.hcard;
 	return WD_STATUS_SUCCESS;
 }
 
-static uint32_t bad_hcard(const char *fn)
+uint32_t udrv_bad_hcard(const char *fn)
 {
 	return udrv_fail(WD_INVALID_HANDLE,
 			 "%s: card handle 0 is not a registered card (see WD_CardRegister)",
@@ -378,14 +377,17 @@ uint32_t WD_CardUnregister(int hWD, uint32_t hCard)
 	int err;
 
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!hCard)
-		return bad_hcard(__func__);
+		return udrv_bad_hcard(__func__);
 	memset(&u, 0, sizeof(u));
 	u.size = sizeof(u);
 	u.hcard = hCard;
-	err = do_ioctl(hWD, UDRV_IOC_UNREGISTER, &u);
-	return err ? ioctl_fail(err, "WD_CardUnregister: card %u", hCard) :
+	err = udrv_ioctl(hWD, UDRV_IOC_UNREGISTER, &u);
+	/* The card's DMA buffers went with it (or were gone already). */
+	if (!err || err == EBADF)
+		udrv_dma_forget(hWD, hCard);
+	return err ? udrv_ioctl_fail(err, "WD_CardUnregister: card %u", hCard) :
 		     WD_STATUS_SUCCESS;
 }
 
@@ -463,11 +465,11 @@ uint32_t WD_CardCleanupSetup(int hWD, uint32_t hCard, const WD_TRANSFER *cmds,
 	int err;
 
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!hCard)
-		return bad_hcard(__func__);
+		return udrv_bad_hcard(__func__);
 	if (n && !cmds)
-		return null_arg(__func__, "cmds");
+		return udrv_null_arg(__func__, "cmds");
 	if (n > UDRV_MAX_CLEANUP)
 		return udrv_fail(WD_INSUFFICIENT_RESOURCES,
 				 "WD_CardCleanupSetup: %u commands, at most %u",
@@ -487,8 +489,8 @@ uint32_t WD_CardCleanupSetup(int hWD, uint32_t hCard, const WD_TRANSFER *cmds,
 	cs.num = n;
 	cs.options = options;
 	cs.cmds = (uintptr_t)cmds;
-	err = do_ioctl(hWD, UDRV_IOC_CLEANUP_SETUP, &cs);
-	return err ? ioctl_fail(err, "WD_CardCleanupSetup: card %u", hCard) :
+	err = udrv_ioctl(hWD, UDRV_IOC_CLEANUP_SETUP, &cs);
+	return err ? udrv_ioctl_fail(err, "WD_CardCleanupSetup: card %u", hCard) :
 		     WD_STATUS_SUCCESS;
 }
 
@@ -499,11 +501,11 @@ uint32_t WD_Transfer(int hWD, uint32_t hCard, WD_TRANSFER *t)
 	int err;
 
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!hCard)
-		return bad_hcard(__func__);
+		return udrv_bad_hcard(__func__);
 	if (!t)
-		return null_arg(__func__, "t");
+		return udrv_null_arg(__func__, "t");
 	st = check_xfer(__func__, t, UINT32_MAX, true);
 	if (st)
 		return st;
@@ -512,10 +514,10 @@ uint32_t WD_Transfer(int hWD, uint32_t hCard, WD_TRANSFER *t)
 	tr.size = sizeof(tr);
 	tr.hcard = hCard;
 	memcpy(&tr.xfer, t, sizeof(tr.xfer));
-	err = do_ioctl(hWD, UDRV_IOC_TRANSFER, &tr);
+	err = udrv_ioctl(hWD, UDRV_IOC_TRANSFER, &tr);
 	if (err)
-		return ioctl_fail(err, "WD_Transfer: BAR%u offset 0x%llx",
-				  t->bar, (unsigned long long)t->addr);
+		return udrv_ioctl_fail(err, "WD_Transfer: BAR%u offset 0x%llx",
+				       t->bar, (unsigned long long)t->addr);
 	if (!(t->cmd & (UDRV_CMD_WRITE | UDRV_CMD_STRING)))
 		t->data.qw = tr.xfer.data;
 	return WD_STATUS_SUCCESS;
@@ -531,11 +533,11 @@ uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
 	if (done)
 		*done = 0;
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!hCard)
-		return bad_hcard(__func__);
+		return udrv_bad_hcard(__func__);
 	if (n && !t)
-		return null_arg(__func__, "t");
+		return udrv_null_arg(__func__, "t");
 	for (i = 0; i < n; i++) {
 		st = check_xfer(__func__, &t[i], i, true);
 		if (st)
@@ -548,7 +550,7 @@ uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
 		m.hcard = hCard;
 		m.num = n - sum < UDRV_MAX_MULTI ? n - sum : UDRV_MAX_MULTI;
 		m.cmds = (uintptr_t)(t + sum);
-		err = do_ioctl(hWD, UDRV_IOC_MULTI_TRANSFER, &m);
+		err = udrv_ioctl(hWD, UDRV_IOC_MULTI_TRANSFER, &m);
 		if (!err)
 			sum += m.num;
 		else if (m.done < m.num)
@@ -557,11 +559,11 @@ uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
 	if (done)
 		*done = sum;
 	if (err && sum < n)
-		return ioctl_fail(err, "WD_MultiTransfer: command %u of %u (BAR%u offset 0x%llx)",
-				  sum, n, t[sum].bar,
-				  (unsigned long long)t[sum].addr);
+		return udrv_ioctl_fail(err, "WD_MultiTransfer: command %u of %u (BAR%u offset 0x%llx)",
+				       sum, n, t[sum].bar,
+				       (unsigned long long)t[sum].addr);
 	if (err)
-		return ioctl_fail(err, "WD_MultiTransfer");
+		return udrv_ioctl_fail(err, "WD_MultiTransfer");
 	return WD_STATUS_SUCCESS;
 }
 
@@ -620,18 +622,18 @@ static uint32_t int_enable_fail(int err, uint32_t hCard, uint32_t options)
 
 	switch (err) {
 	case EBUSY:
-		return ioctl_fail(err, "WD_IntEnable: card %u: interrupts are already enabled on this device (one enablement per device)",
-				  hCard);
+		return udrv_ioctl_fail(err, "WD_IntEnable: card %u: interrupts are already enabled on this device (one enablement per device)",
+				       hCard);
 	case ENXIO:
-		return ioctl_fail(err, "WD_IntEnable: card %u: none of the accepted types (%s) could be enabled",
-				  hCard, int_types_str(options, types,
-						       sizeof(types)));
+		return udrv_ioctl_fail(err, "WD_IntEnable: card %u: none of the accepted types (%s) could be enabled",
+				       hCard, int_types_str(options, types,
+							    sizeof(types)));
 	case EOPNOTSUPP:
 		return udrv_fail(WD_NOT_IMPLEMENTED,
 				 "WD_IntEnable: card %u: Kernel PlugIn routing is not implemented yet (EOPNOTSUPP from the agent)",
 				 hCard);
 	default:
-		return ioctl_fail(err, "WD_IntEnable: card %u", hCard);
+		return udrv_ioctl_fail(err, "WD_IntEnable: card %u", hCard);
 	}
 }
 
@@ -642,11 +644,11 @@ uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
 	int err;
 
 	if (hWD < 0)
-		return bad_hwd(__func__, hWD);
+		return udrv_bad_hwd(__func__, hWD);
 	if (!hCard)
-		return bad_hcard(__func__);
+		return udrv_bad_hcard(__func__);
 	if (!intr)
-		return null_arg(__func__, "intr");
+		return udrv_null_arg(__func__, "intr");
 	if (intr->options & ~INT_OPTIONS)
 		return udrv_fail(WD_INVALID_PARAMETER,
 				 "WD_IntEnable: unknown options 0x%x (INTERRUPT_LEVEL_SENSITIVE, INTERRUPT_MESSAGE, INTERRUPT_MESSAGE_X, INTERRUPT_CMD_COPY)",
@@ -656,7 +658,7 @@ uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
 				 "WD_IntEnable: Kernel PlugIn routing is not implemented yet (hKernelPlugIn %u): set it to 0 to handle interrupts in user mode",
 				 intr->hKernelPlugIn);
 	if (intr->num_cmds && !intr->cmds)
-		return null_arg(__func__, "cmds");
+		return udrv_null_arg(__func__, "cmds");
 	if (intr->num_cmds > UDRV_MAX_INT_CMDS)
 		return udrv_fail(WD_INSUFFICIENT_RESOURCES,
 				 "WD_IntEnable: %u interrupt commands, at most %u",
@@ -670,7 +672,7 @@ uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
 	e.options = intr->options;
 	e.num_cmds = intr->num_cmds;
 	e.cmds = (uintptr_t)intr->cmds;
-	err = do_ioctl(hWD, UDRV_IOC_INT_ENABLE, &e);
+	err = udrv_ioctl(hWD, UDRV_IOC_INT_ENABLE, &e);
 	if (err)
 		return int_enable_fail(err, hCard, intr->options);
 	intr->hInterrupt = hCard;	/* interrupts are named by their card */
@@ -687,9 +689,9 @@ uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
 static uint32_t check_intr(const char *fn, int hWD, const WD_INTERRUPT *intr)
 {
 	if (hWD < 0)
-		return bad_hwd(fn, hWD);
+		return udrv_bad_hwd(fn, hWD);
 	if (!intr)
-		return null_arg(fn, "intr");
+		return udrv_null_arg(fn, "intr");
 	if (!intr->hInterrupt)
 		return udrv_fail(WD_INTERRUPT_NOT_ENABLED,
 				 "%s: hInterrupt is 0: interrupts are not enabled (WD_IntEnable first)",
@@ -728,7 +730,7 @@ static uint32_t int_fail(int err, const char *fn, uint32_t hcard)
 		return udrv_fail(WD_INTERRUPT_NOT_ENABLED,
 				 "%s: interrupts are not enabled on card %u (WD_IntEnable first)",
 				 fn, hcard);
-	return ioctl_fail(err, "%s: card %u", fn, hcard);
+	return udrv_ioctl_fail(err, "%s: card %u", fn, hcard);
 }
 
 static uint32_t elapsed_ms(const struct timespec *t0)
@@ -802,7 +804,7 @@ uint32_t WD_IntCount(int hWD, WD_INTERRUPT *intr)
 	if (st)
 		return st;
 	int_wait_arg(&w, intr, 0);
-	err = do_ioctl(hWD, UDRV_IOC_INT_COUNT, &w);
+	err = udrv_ioctl(hWD, UDRV_IOC_INT_COUNT, &w);
 	if (err)
 		return int_fail(err, __func__, intr->hInterrupt);
 	int_result(intr, &w);
@@ -821,13 +823,13 @@ uint32_t WD_IntDisable(int hWD, WD_INTERRUPT *intr)
 	memset(&d, 0, sizeof(d));
 	d.size = sizeof(d);
 	d.hcard = intr->hInterrupt;
-	err = do_ioctl(hWD, UDRV_IOC_INT_DISABLE, &d);
+	err = udrv_ioctl(hWD, UDRV_IOC_INT_DISABLE, &d);
 	if (err == EALREADY)
 		return udrv_fail(WD_OPERATION_ALREADY_DONE,
 				 "WD_IntDisable: interrupts of card %u are already disabled",
 				 intr->hInterrupt);
-	return err ? ioctl_fail(err, "WD_IntDisable: card %u",
-				intr->hInterrupt) : WD_STATUS_SUCCESS;
+	return err ? udrv_ioctl_fail(err, "WD_IntDisable: card %u",
+				     intr->hInterrupt) : WD_STATUS_SUCCESS;
 }
 
 int WD_IntFd(int hWD, WD_INTERRUPT *intr)
@@ -842,7 +844,7 @@ int WD_IntFd(int hWD, WD_INTERRUPT *intr)
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
 	r.hcard = intr->hInterrupt;
-	err = do_ioctl(hWD, UDRV_IOC_INT_FD, &r);
+	err = udrv_ioctl(hWD, UDRV_IOC_INT_FD, &r);
 	if (err) {
 		int_fail(err, __func__, intr->hInterrupt);
 		errno = err;

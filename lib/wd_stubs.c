@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * wd_stubs.c - WD_ calls whose kernel side does not exist yet: DMA, Kernel
+ * wd_stubs.c - WD_ calls whose kernel side does not exist yet: Kernel
  * PlugIn, events and the debug monitor.  They fail honestly with
  * WD_NOT_IMPLEMENTED instead of pretending.
  */
@@ -10,40 +10,9 @@
 	udrv_fail(WD_NOT_IMPLEMENTED, \
 		  "%s: %s not implemented yet in this udrv version", fn, what)
 
-#define DMA_NOT_YET()	NOT_YET(__func__, "DMA is")
 #define KP_NOT_YET()	NOT_YET(__func__, "Kernel PlugIns are")
 #define EV_NOT_YET()	NOT_YET(__func__, "hot-plug events are")
 #define DBG_NOT_YET()	NOT_YET(__func__, "the debug monitor is")
-
-uint32_t WD_DMALock(int hWD, uint32_t hCard, WD_DMA *dma)
-{
-	(void)hWD, (void)hCard, (void)dma;
-	return DMA_NOT_YET();
-}
-
-uint32_t WD_DMAUnlock(int hWD, WD_DMA *dma)
-{
-	(void)hWD, (void)dma;
-	return DMA_NOT_YET();
-}
-
-uint32_t WD_DMASyncCpu(int hWD, WD_DMA *dma)
-{
-	(void)hWD, (void)dma;
-	return DMA_NOT_YET();
-}
-
-uint32_t WD_DMASyncIo(int hWD, WD_DMA *dma)
-{
-	(void)hWD, (void)dma;
-	return DMA_NOT_YET();
-}
-
-uint32_t WD_SetDmaMask(int hWD, uint32_t hCard, unsigned int bits)
-{
-	(void)hWD, (void)hCard, (void)bits;
-	return DMA_NOT_YET();
-}
 
 uint32_t WD_KernelPlugInOpen(int hWD, uint32_t hCard, const char *name,
 			     const void *open_data, uint32_t size,

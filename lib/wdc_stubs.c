@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * wdc_stubs.c - WDC_ calls whose kernel side does not exist yet: DMA,
- * Kernel PlugIn and events.  They fail honestly with WD_NOT_IMPLEMENTED.
+ * wdc_stubs.c - WDC_ calls whose kernel side does not exist yet: Kernel
+ * PlugIn and events.  They fail honestly with WD_NOT_IMPLEMENTED.
  */
 #include "udrv_internal.h"
 
@@ -9,48 +9,6 @@
 	udrv_fail(WD_NOT_IMPLEMENTED, \
 		  "%s: %s not implemented yet in this udrv version", __func__, \
 		  what)
-
-uint32_t WDC_DMASetMask(WDC_DEVICE_HANDLE dev, unsigned int bits)
-{
-	(void)dev, (void)bits;
-	return NOT_YET("DMA is");
-}
-
-uint32_t WDC_DMAContigBufLock(WDC_DEVICE_HANDLE dev, void **buf,
-			      uint32_t options, size_t bytes, WD_DMA **dma)
-{
-	(void)dev, (void)buf, (void)options, (void)bytes;
-	if (dma)
-		*dma = NULL;
-	return NOT_YET("DMA is");
-}
-
-uint32_t WDC_DMASGBufLock(WDC_DEVICE_HANDLE dev, void *buf, uint32_t options,
-			  size_t bytes, WD_DMA **dma)
-{
-	(void)dev, (void)buf, (void)options, (void)bytes;
-	if (dma)
-		*dma = NULL;
-	return NOT_YET("DMA is");
-}
-
-uint32_t WDC_DMABufUnlock(WD_DMA *dma)
-{
-	(void)dma;
-	return NOT_YET("DMA is");
-}
-
-uint32_t WDC_DMASyncCpu(WD_DMA *dma)
-{
-	(void)dma;
-	return NOT_YET("DMA is");
-}
-
-uint32_t WDC_DMASyncIo(WD_DMA *dma)
-{
-	(void)dma;
-	return NOT_YET("DMA is");
-}
 
 uint32_t WDC_KernelPlugInOpen(WDC_DEVICE_HANDLE dev, const char *name,
 			      const void *open_data, uint32_t size)

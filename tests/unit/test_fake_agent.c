@@ -333,6 +333,166 @@ static int agent_int_fd(struct udrv_int_fd *r)
 	return err;
 }
 
+/*
+ * DMA, as kernel/dma.c does it: buffers per card, the device-visible list
+ * written into the caller's array (EOVERFLOW with the count needed and
+ * nothing kept when it is too small), contiguous buffers mapped at
+ * UDRV_MMAP_DMA | handle << UDRV_MMAP_BAR_SHIFT.  A scatter-gather page k
+ * of the buffer (counting from the page of its first byte) lies at
+ * SG_BUS + 2 * k pages: never contiguous, one entry per page.
+ */
+#define SG_BUS		0x10000000ULL
+#define CONTIG_BUS	0x02000000ULL
+#define MAX_BUFS	UDRV_MAX_DMA_BUFS
+
+static struct {
+	struct {
+		bool used, contig;
+		uint32_t hcard, options;
+		uint64_t bytes;
+		void *map;	/* where the library mapped it (agent_mmap) */
+	} buf[MAX_BUFS + 1];	/* handle = index, 0 unused */
+	int lock_err, mask_err;	/* injected */
+	uint32_t force_entries;	/* claim this many entries are needed */
+	uint32_t mask_bits;
+	/* observed */
+	int locks, unlocks, syncs;
+	uint32_t last_sync;
+	struct udrv_dma_lock last_lock;
+	bool unlock_saw_mapping;	/* the mapping existed at unlock */
+} D;
+
+static long page_sz(void)
+{
+	return sysconf(_SC_PAGESIZE);
+}
+
+/* Whether [p, p + len) is mapped in this process. */
+static bool mapped(void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(page_sz() - 1);
+
+	return p && msync((void *)a, len + ((uintptr_t)p - a), MS_ASYNC) == 0;
+}
+
+static uint32_t dma_count(void)
+{
+	uint32_t h, n = 0;
+
+	for (h = 1; h <= MAX_BUFS; h++)
+		n += D.buf[h].used;
+	return n;
+}
+
+static int agent_dma_lock(struct udrv_dma_lock *l)
+{
+	struct udrv_dma_page *up = (void *)(uintptr_t)l->pages;
+	uint64_t ps = (uint64_t)page_sz(), first, left;
+	uint32_t h, n, i;
+
+	D.locks++;
+	D.last_lock = *l;
+	if (l->options & ~UDRV_DMA_OPTIONS || l->pad || !l->bytes ||
+	    (l->num_pages && !l->pages) ||
+	    (!(l->options & UDRV_DMA_CONTIG) && !l->user_addr))
+		return EINVAL;
+	if (l->hcard != HCARD)
+		return EBADF;
+	if (dma_count() >= MAX_BUFS)
+		return EMFILE;
+	if (D.lock_err)
+		return D.lock_err;
+	for (h = 1; D.buf[h].used; h++)
+		;
+	if (l->options & UDRV_DMA_CONTIG) {
+		n = 1;
+	} else {
+		first = l->user_addr / ps;
+		n = (uint32_t)((l->user_addr + l->bytes - 1) / ps - first + 1);
+	}
+	if (D.force_entries)
+		n = D.force_entries;
+	if (n > l->num_pages) {
+		l->num_pages = n;
+		return EOVERFLOW;
+	}
+	if (l->options & UDRV_DMA_CONTIG) {
+		up[0].addr = CONTIG_BUS + h * 0x100000;
+		up[0].len = l->bytes;
+		l->mmap_offset = UDRV_MMAP_DMA |
+				 ((uint64_t)h << UDRV_MMAP_BAR_SHIFT);
+	} else {
+		left = l->bytes;
+		for (i = 0; i < n; i++) {
+			uint64_t off = i ? 0 : l->user_addr % ps;
+
+			up[i].addr = SG_BUS + 2 * i * ps + off;
+			up[i].len = ps - off < left ? ps - off : left;
+			left -= up[i].len;
+		}
+		l->mmap_offset = 0;
+	}
+	D.buf[h].used = true;
+	D.buf[h].contig = l->options & UDRV_DMA_CONTIG;
+	D.buf[h].hcard = l->hcard;
+	D.buf[h].options = l->options;
+	D.buf[h].bytes = l->bytes;
+	D.buf[h].map = NULL;
+	l->num_pages = n;
+	l->hdma = h;
+	return 0;
+}
+
+static int agent_dma_unlock(struct udrv_dma_op *op)
+{
+	D.unlocks++;
+	if (op->sync || op->pad)
+		return EINVAL;
+	if (!op->hdma || op->hdma > MAX_BUFS || !D.buf[op->hdma].used)
+		return EBADF;
+	D.unlock_saw_mapping = D.buf[op->hdma].contig &&
+			       mapped(D.buf[op->hdma].map,
+				      D.buf[op->hdma].bytes);
+	D.buf[op->hdma].used = false;
+	return 0;
+}
+
+static int agent_dma_sync(struct udrv_dma_op *op)
+{
+	D.syncs++;
+	D.last_sync = op->sync;
+	if (op->pad || (op->sync != UDRV_SYNC_FOR_CPU &&
+			op->sync != UDRV_SYNC_FOR_DEVICE))
+		return EINVAL;
+	if (!op->hdma || op->hdma > MAX_BUFS || !D.buf[op->hdma].used)
+		return EBADF;
+	return 0;
+}
+
+static int agent_dma_mask(struct udrv_dma_mask *m)
+{
+	if (m->pad || m->bits < 12 || m->bits > 64)
+		return EINVAL;
+	if (m->hcard != HCARD)
+		return EBADF;
+	if (dma_count())
+		return EBUSY;
+	if (D.mask_err)
+		return D.mask_err;
+	D.mask_bits = m->bits;
+	return 0;
+}
+
+/* The card goes: its buffers go with it (kernel: udrv_dma_release_card). */
+static void dma_release_card(uint32_t hcard)
+{
+	uint32_t h;
+
+	for (h = 1; h <= MAX_BUFS; h++)
+		if (D.buf[h].used && D.buf[h].hcard == hcard)
+			D.buf[h].used = false;
+}
+
 static int agent(int fd, unsigned long req, void *arg)
 {
 	int err = ENOTTY;
@@ -372,6 +532,8 @@ static int agent(int fd, unsigned long req, void *arg)
 		pthread_mutex_unlock(&I_lock);
 		err = ((struct udrv_unregister *)arg)->hcard == HCARD ? 0 :
 									EBADF;
+		if (!err)
+			dma_release_card(HCARD);
 		break;
 	case UDRV_IOC_TRANSFER:
 		err = agent_transfer(arg);
@@ -397,6 +559,18 @@ static int agent(int fd, unsigned long req, void *arg)
 	case UDRV_IOC_INT_FD:
 		err = agent_int_fd(arg);
 		break;
+	case UDRV_IOC_DMA_LOCK:
+		err = agent_dma_lock(arg);
+		break;
+	case UDRV_IOC_DMA_UNLOCK:
+		err = agent_dma_unlock(arg);
+		break;
+	case UDRV_IOC_DMA_SYNC:
+		err = agent_dma_sync(arg);
+		break;
+	case UDRV_IOC_DMA_MASK:
+		err = agent_dma_mask(arg);
+		break;
 	}
 	if (err) {
 		errno = err;
@@ -407,19 +581,28 @@ static int agent(int fd, unsigned long req, void *arg)
 
 static void *agent_mmap(size_t len, int fd, off_t off)
 {
+	uint64_t h = ((uint64_t)off & ~UDRV_MMAP_DMA) >> UDRV_MMAP_BAR_SHIFT;
+	void *p;
+
 	(void)fd;
 	A.mmaps++;
 	A.mmap_len = len;
 	A.mmap_off = off;
 	if (A.mmap_fails)
 		return MAP_FAILED;
-	return mmap(NULL, len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* A DMA buffer: remember where, to see when it is unmapped. */
+	if (((uint64_t)off & UDRV_MMAP_DMA) && h && h <= MAX_BUFS &&
+	    p != MAP_FAILED)
+		D.buf[h].map = p;
+	return p;
 }
 
 static void reset(void)
 {
 	memset(&A, 0, sizeof(A));
+	memset(&D, 0, sizeof(D));
 	int_reset();
 	A.abi = UDRV_ABI_VERSION;
 	A.scan_found = 1;
@@ -1068,6 +1251,302 @@ static void test_wdc_int(void)
 	ok(A.bad_size == 0, "every ioctl structure carried its own size");
 }
 
+static WDC_DEVICE_HANDLE dma_open(void)
+{
+	WD_PCI_CARD_INFO info = { .slot = { 0, 0, 3, 0 } };
+	WDC_DEVICE_HANDLE dev = NULL;
+
+	reset();
+	udrv_test_mmap = agent_mmap;
+	WDC_DriverOpen();
+	WDC_PciDeviceOpen(&dev, &info, NULL);
+	return dev;
+}
+
+static void dma_close(WDC_DEVICE_HANDLE dev)
+{
+	WDC_PciDeviceClose(dev);
+	WDC_DriverClose();
+	udrv_test_mmap = NULL;
+}
+
+static void test_dma_contig(void)
+{
+	WDC_DEVICE_HANDLE dev = dma_open();
+	size_t ps = (size_t)page_sz();
+	WD_DMA *dma = NULL, d, copy;
+	WD_DMA_PAGE page;
+	uint8_t *buf = NULL;
+	int hwd = WDC_GetWDHandle(), mmaps;
+
+	is_status(WDC_DMASetMask(dev, 28), WD_STATUS_SUCCESS,
+		  "WDC_DMASetMask(28)");
+	ok(D.mask_bits == 28, "... the agent got 28 bits");
+	is_status(WDC_DMAContigBufLock(dev, (void **)&buf, WD_DMA_TO_DEVICE,
+				       ps + 100, &dma), WD_STATUS_SUCCESS,
+		  "WDC_DMAContigBufLock(a page + 100 bytes)");
+	ok(dma && buf && buf == dma->user_addr && dma->hDma == 1,
+	   "... returns the mapping and the WD_DMA");
+	ok(D.last_lock.options == (UDRV_DMA_CONTIG | UDRV_DMA_TO_DEVICE) &&
+	   D.last_lock.bytes == ps + 100 && D.last_lock.num_pages == 1 &&
+	   !D.last_lock.user_addr,
+	   "... asks for a contiguous buffer, room for 1 entry");
+	ok(A.mmap_off == (off_t)(UDRV_MMAP_DMA | 1ULL << UDRV_MMAP_BAR_SHIFT) &&
+	   A.mmap_len == 2 * ps,
+	   "... maps it at the agent's offset 0x%llx, %zu bytes (page-aligned)",
+	   (unsigned long long)A.mmap_off, A.mmap_len);
+	ok(dma && dma->num_pages == 1 && dma->pages &&
+	   dma->pages[0].bus_addr == CONTIG_BUS + 0x100000 &&
+	   dma->pages[0].length == ps + 100 &&
+	   dma->bytes == ps + 100 &&
+	   (dma->options & DMA_KERNEL_BUFFER_ALLOC),
+	   "... one entry: the device address and the size");
+	if (buf)
+		memset(buf, 0x5a, ps + 100);
+	ok(1, "... the buffer is writable");
+	is_status(WDC_DMASetMask(dev, 32), WD_RESOURCE_OVERLAP,
+		  "WDC_DMASetMask while a buffer exists: EBUSY");
+	ok(err_has("set the mask before locking any") &&
+	   err_has("0000:00:03.0"), "... explains, names the device");
+	is_status(WDC_DMASyncCpu(dma), WD_STATUS_SUCCESS, "WDC_DMASyncCpu");
+	is_status(WDC_DMASyncIo(dma), WD_STATUS_SUCCESS, "WDC_DMASyncIo");
+	ok(D.syncs == 0, "... no ioctl for a coherent buffer");
+	is_status(WDC_DMABufUnlock(dma), WD_STATUS_SUCCESS, "WDC_DMABufUnlock");
+	ok(D.unlocks == 1 && !dma_count(), "... unlocks it in the agent");
+	ok(!D.unlock_saw_mapping && !mapped(buf, 2 * ps),
+	   "... after unmapping it");
+	is_status(WDC_DMABufUnlock(dma), WD_INVALID_HANDLE,
+		  "WDC_DMABufUnlock twice");
+	ok(D.unlocks == 1 && err_has("unlocked already"),
+	   "... refused without asking the agent");
+
+	/* The same with the WD_ calls and the caller's WD_DMA. */
+	memset(&d, 0, sizeof(d));
+	d.options = DMA_KERNEL_BUFFER_ALLOC | WD_DMA_FROM_DEVICE;
+	d.bytes = 100;
+	d.pages = &page;
+	d.num_pages = 1;
+	is_status(WD_DMALock(hwd, HCARD, &d), WD_STATUS_SUCCESS,
+		  "WD_DMALock(contiguous, 100 bytes)");
+	ok(d.hDma == 1 && d.user_addr && d.num_pages == 1 &&
+	   page.length == 100 && A.mmap_len == ps &&
+	   A.mmap_off == (off_t)(UDRV_MMAP_DMA | 1ULL << UDRV_MMAP_BAR_SHIFT),
+	   "... maps one page at the agent's offset");
+	buf = d.user_addr;
+	copy = d;
+	d.bytes = 1 << 20;	/* the caller scribbles: the record rules */
+	d.user_addr = &copy;
+	mmaps = A.mmaps;
+	is_status(WD_DMAUnlock(hwd, &d), WD_STATUS_SUCCESS, "WD_DMAUnlock");
+	ok(!D.unlock_saw_mapping && !mapped(buf, ps) && mapped(&copy, 1) &&
+	   A.mmaps == mmaps,
+	   "... unmaps the library's mapping first, not what the WD_DMA says");
+	ok(d.hDma == 0 && d.user_addr == NULL, "... clears hDma and user_addr");
+	is_status(WD_DMAUnlock(hwd, &d), WD_INVALID_HANDLE,
+		  "WD_DMAUnlock twice");
+	ok(D.unlocks == 2, "... refused without an ioctl");
+	is_status(WD_DMAUnlock(hwd, &copy), WD_INVALID_HANDLE,
+		  "WD_DMAUnlock of a stale copy: the agent says EBADF");
+	ok(D.unlocks == 3 && err_has("EBADF") && err_has("not locked"),
+	   "... WD_INVALID_HANDLE with an explanation");
+
+	A.mmap_fails = true;
+	d = copy;
+	d.hDma = 0;
+	is_status(WD_DMALock(hwd, HCARD, &d), WD_INSUFFICIENT_RESOURCES,
+		  "WD_DMALock when the mapping fails");
+	ok(!dma_count() && d.hDma == 0 && err_has("cannot map"),
+	   "... unlocks again, nothing stays locked");
+	A.mmap_fails = false;
+	dma_close(dev);
+	ok(A.bad_size == 0, "every DMA ioctl carried its own size");
+}
+
+static void test_dma_sg(void)
+{
+	WDC_DEVICE_HANDLE dev = dma_open();
+	size_t ps = (size_t)page_sz(), bytes = 3 * ps, sum = 0;
+	uint8_t *mem = aligned_alloc(ps, 6 * ps), *buf = mem + 100;
+	WD_DMA *dma = NULL, *dma2 = NULL, d;
+	WD_DMA_PAGE pages[8];
+	int hwd = WDC_GetWDHandle();
+	uint32_t i;
+
+	is_status(WDC_DMASGBufLock(dev, buf, WD_DMA_TO_FROM_DEVICE, bytes,
+				   &dma), WD_STATUS_SUCCESS,
+		  "WDC_DMASGBufLock(3 pages from offset 100)");
+	ok(D.locks == 1 && D.last_lock.num_pages == 5 &&
+	   D.last_lock.user_addr == (uintptr_t)buf &&
+	   D.last_lock.bytes == bytes &&
+	   D.last_lock.options == (UDRV_DMA_TO_DEVICE | UDRV_DMA_FROM_DEVICE),
+	   "... one ioctl, room for 5 entries (4 pages spanned + 1)");
+	ok(dma && dma->num_pages == 4 && dma->user_addr == buf &&
+	   dma->bytes == bytes && dma->hDma,
+	   "... 4 entries used");
+	for (i = 0; dma && i < dma->num_pages; i++)
+		sum += dma->pages[i].length;
+	ok(dma && dma->pages[0].bus_addr == SG_BUS + 100 &&
+	   dma->pages[0].length == ps - 100 &&
+	   dma->pages[3].bus_addr == SG_BUS + 6 * ps &&
+	   dma->pages[3].length == 100 && sum == bytes,
+	   "... entry 0 starts at the in-page offset, lengths add up");
+	ok(A.mmaps == 1, "... and maps nothing (the BAR was the only mmap)");
+	is_status(WDC_DMASyncCpu(dma), WD_STATUS_SUCCESS, "WDC_DMASyncCpu");
+	ok(D.syncs == 1 && D.last_sync == UDRV_SYNC_FOR_CPU, "... for the CPU");
+	is_status(WDC_DMASyncIo(dma), WD_STATUS_SUCCESS, "WDC_DMASyncIo");
+	ok(D.syncs == 2 && D.last_sync == UDRV_SYNC_FOR_DEVICE,
+	   "... for the device");
+
+	/* The agent needs more entries than the span: asked again. */
+	D.force_entries = 9;
+	D.locks = 0;
+	is_status(WDC_DMASGBufLock(dev, buf, WD_DMA_TO_DEVICE, bytes, &dma2),
+		  WD_STATUS_SUCCESS,
+		  "WDC_DMASGBufLock when the agent answers EOVERFLOW (9 needed)");
+	ok(D.locks == 2 && D.last_lock.num_pages == 9 && dma2 &&
+	   dma2->num_pages == 9 && dma_count() == 2,
+	   "... locks again with room for 9: a complete list");
+	D.force_entries = 0;
+	is_status(WDC_DMABufUnlock(dma2), WD_STATUS_SUCCESS,
+		  "WDC_DMABufUnlock of it");
+	is_status(WDC_DMABufUnlock(dma), WD_STATUS_SUCCESS,
+		  "WDC_DMABufUnlock of the first");
+	ok(!dma_count() && D.unlocks == 2, "... both unlocked in the agent");
+
+	/* WD_DMALock with the caller's list. */
+	memset(&d, 0, sizeof(d));
+	d.user_addr = buf;
+	d.bytes = bytes;
+	d.options = WD_DMA_FROM_DEVICE;
+	d.pages = pages;
+	d.num_pages = 2;
+	is_status(WD_DMALock(hwd, HCARD, &d), WD_INSUFFICIENT_RESOURCES,
+		  "WD_DMALock with room for 2 of 4 entries");
+	ok(d.num_pages == 4 && d.hDma == 0 && !dma_count(),
+	   "... num_pages says 4, nothing locked");
+	ok(err_has("needs 4 page-list entries, pages has room for 2") &&
+	   err_has("EOVERFLOW"), "... the message has both numbers");
+	is_status(WD_DMALock(hwd, HCARD, &d), WD_STATUS_SUCCESS,
+		  "WD_DMALock again with num_pages as returned");
+	ok(d.num_pages == 4 && d.hDma && pages[0].bus_addr == SG_BUS + 100 &&
+	   d.user_addr == buf, "... the list is complete, user_addr unchanged");
+	is_status(WD_DMASyncCpu(hwd, &d), WD_STATUS_SUCCESS, "WD_DMASyncCpu");
+	is_status(WD_DMAUnlock(hwd, &d), WD_STATUS_SUCCESS, "WD_DMAUnlock");
+	ok(!dma_count() && d.hDma == 0 && d.user_addr == buf,
+	   "... unlocked; a scatter-gather user_addr stays the caller's");
+	dma_close(dev);
+	free(mem);
+	ok(A.bad_size == 0, "every DMA ioctl carried its own size");
+}
+
+static void test_dma_errors(void)
+{
+	WDC_DEVICE_HANDLE dev = dma_open();
+	static uint8_t mem[64 * 64];
+	WD_DMA_PAGE pages[2];
+	WD_DMA d[MAX_BUFS + 1], *dma = (WD_DMA *)1;
+	void *cbuf = NULL;
+	int hwd = WDC_GetWDHandle();
+	uint32_t i, n = 0;
+
+	D.lock_err = EDOM;
+	is_status(WDC_DMASGBufLock(dev, mem, 0, 100, &dma), WD_OUT_OF_RANGE,
+		  "WDC_DMASGBufLock: a page beyond the mask (EDOM)");
+	ok(!dma && err_has("WDC_DMASGBufLock: 0000:00:03.0: a page of the buffer lies above the device's DMA mask and there is no IOMMU: set a wider mask (WDC_DMASetMask) if the device can address it, or use a contiguous buffer (WDC_DMAContigBufLock)"),
+	   "... explains what to do, in WDC_ terms");
+	memset(&d[0], 0, sizeof(d[0]));
+	d[0].user_addr = mem;
+	d[0].bytes = 100;
+	d[0].pages = pages;
+	d[0].num_pages = 2;
+	is_status(WD_DMALock(hwd, HCARD, &d[0]), WD_OUT_OF_RANGE,
+		  "WD_DMALock: EDOM");
+	ok(err_has("WD_DMALock: card 7:") && err_has("(WD_SetDmaMask)") &&
+	   err_has("EDOM"), "... in WD_ terms");
+	D.lock_err = EDQUOT;
+	is_status(WDC_DMASGBufLock(dev, mem, 0, 100, &dma),
+		  WD_INSUFFICIENT_RESOURCES, "RLIMIT_MEMLOCK exceeded (EDQUOT)");
+	ok(err_has("would exceed RLIMIT_MEMLOCK (ulimit -l") &&
+	   err_has("CAP_IPC_LOCK"), "... says which limit and the remedies");
+	D.lock_err = EFAULT;
+	is_status(WDC_DMASGBufLock(dev, mem, WD_DMA_FROM_DEVICE, 100, &dma),
+		  WD_INVALID_PARAMETER, "memory that cannot be pinned (EFAULT)");
+	ok(err_has("is not writable memory of this process"), "... says so");
+	D.lock_err = ENOMEM;
+	is_status(WDC_DMAContigBufLock(dev, &cbuf, 0, 1 << 20, &dma),
+		  WD_INSUFFICIENT_RESOURCES,
+		  "no contiguous memory in the agent (ENOMEM)");
+	ok(err_has("cannot allocate 1048576 physically contiguous bytes") &&
+	   !cbuf && !dma, "... says so, leaves no buffer");
+	D.lock_err = 0;
+
+	for (i = 0; i < MAX_BUFS + 1; i++) {
+		memset(&d[i], 0, sizeof(d[i]));
+		d[i].user_addr = mem + 64 * i;
+		d[i].bytes = 64;
+		d[i].pages = pages;
+		d[i].num_pages = 2;
+		if (WD_DMALock(hwd, HCARD, &d[i]) == WD_STATUS_SUCCESS)
+			n++;
+	}
+	ok(n == MAX_BUFS && d[MAX_BUFS].hDma == 0,
+	   "%u buffers lock, the 65th does not", n);
+	ok(err_has("more than 64 DMA buffers on this handle") &&
+	   err_has("(WD_DMAUnlock)") && err_has("EMFILE"),
+	   "... the message says the limit and the remedy");
+	for (i = 0; i < MAX_BUFS; i++)
+		WD_DMAUnlock(hwd, &d[i]);
+	ok(!dma_count(), "... all unlocked again");
+
+	D.mask_err = EDOM;
+	is_status(WDC_DMASetMask(dev, 12), WD_OUT_OF_RANGE,
+		  "a mask the platform refuses (EDOM)");
+	ok(err_has("refused a 12-bit DMA mask"), "... says so");
+	D.mask_err = 0;
+	is_status(WD_SetDmaMask(hwd, HCARD + 1, 32), WD_INVALID_HANDLE,
+		  "WD_SetDmaMask on a card not registered: EBADF");
+	is_status(WD_DMALock(hwd, HCARD + 1, &d[0]), WD_INVALID_HANDLE,
+		  "WD_DMALock on a card not registered: EBADF");
+	ok(err_has("card handle 8 is not registered"), "... says so");
+	dma_close(dev);
+}
+
+/* The agent frees a card's buffers when it goes; the library follows. */
+static void test_dma_close(void)
+{
+	WDC_DEVICE_HANDLE dev = dma_open();
+	size_t ps = (size_t)page_sz();
+	WD_DMA *dma = NULL, d;
+	WD_DMA_PAGE page;
+	void *buf = NULL, *raw;
+	int hwd = WDC_GetWDHandle(), unlocks;
+
+	is_status(WDC_DMAContigBufLock(dev, &buf, 0, ps, &dma),
+		  WD_STATUS_SUCCESS, "WDC_DMAContigBufLock");
+	memset(&d, 0, sizeof(d));
+	d.options = DMA_KERNEL_BUFFER_ALLOC;
+	d.bytes = ps;
+	d.pages = &page;
+	d.num_pages = 1;
+	is_status(WD_DMALock(hwd, HCARD, &d), WD_STATUS_SUCCESS,
+		  "WD_DMALock(contiguous)");
+	raw = d.user_addr;
+	WDC_PciDeviceClose(dev);
+	ok(!dma_count() && !mapped(buf, ps) && !mapped(raw, ps),
+	   "WDC_PciDeviceClose: the agent freed both, the library unmapped both");
+	unlocks = D.unlocks;
+	is_status(WDC_DMASyncCpu(dma), WD_INVALID_HANDLE,
+		  "WDC_DMASyncCpu after the device was closed");
+	ok(err_has("not locked any more"), "... says so");
+	is_status(WDC_DMABufUnlock(dma), WD_STATUS_SUCCESS,
+		  "WDC_DMABufUnlock after the device was closed");
+	ok(D.unlocks == unlocks, "... frees the library's part, no ioctl");
+	is_status(WD_DMAUnlock(hwd, &d), WD_INVALID_HANDLE,
+		  "WD_DMAUnlock after the card was unregistered: EBADF");
+	WDC_DriverClose();
+	udrv_test_mmap = NULL;
+}
+
 int main(void)
 {
 	setenv("UDRV_DEVICE", "/dev/null", 1);
@@ -1080,5 +1559,9 @@ int main(void)
 	test_shared();
 	test_wd_int();
 	test_wdc_int();
+	test_dma_contig();
+	test_dma_sg();
+	test_dma_errors();
+	test_dma_close();
 	return tap_done();
 }

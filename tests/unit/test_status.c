@@ -60,6 +60,10 @@ static void test_errno(void)
 		{ ENXIO, WD_FAILED_ENABLING_INTERRUPT },
 		{ ETIMEDOUT, WD_TIME_OUT },
 		{ EOPNOTSUPP, WD_NOT_IMPLEMENTED },
+		{ EDOM, WD_OUT_OF_RANGE },		/* DMA */
+		{ EDQUOT, WD_INSUFFICIENT_RESOURCES },
+		{ EMFILE, WD_INSUFFICIENT_RESOURCES },
+		{ EOVERFLOW, WD_INSUFFICIENT_RESOURCES },
 		{ EXDEV, WD_OPERATION_FAILED },		/* not in the table */
 		{ EINTR, WD_OPERATION_FAILED },		/* WD_IntWait retries */
 	};
@@ -77,6 +81,14 @@ static void test_errno(void)
 	   udrv_errno_name(EOPNOTSUPP) &&
 	   !strcmp(udrv_errno_name(EOPNOTSUPP), "EOPNOTSUPP"),
 	   "... including the interrupt errnos");
+	ok(udrv_errno_name(EDOM) && !strcmp(udrv_errno_name(EDOM), "EDOM") &&
+	   udrv_errno_name(EDQUOT) &&
+	   !strcmp(udrv_errno_name(EDQUOT), "EDQUOT") &&
+	   udrv_errno_name(EMFILE) &&
+	   !strcmp(udrv_errno_name(EMFILE), "EMFILE") &&
+	   udrv_errno_name(EOVERFLOW) &&
+	   !strcmp(udrv_errno_name(EOVERFLOW), "EOVERFLOW"),
+	   "... and the DMA errnos");
 }
 
 static void *other_thread(void *arg)

@@ -216,23 +216,16 @@ static void test_bad_args(void)
 
 static void test_not_implemented(void)
 {
-	WD_DMA dma = { 0 };
-	WD_DMA *pdma = &dma;
 	uint32_t h;
 
-	is_status(WD_DMALock(FAKE_FD, 1, &dma), WD_NOT_IMPLEMENTED,
-		  "WD_DMALock is not implemented yet");
-	ok(err_has("WD_DMALock: DMA is not implemented yet"),
-	   "... and says so");
 	is_status(WD_KernelPlugInOpen(FAKE_FD, 1, "kp", NULL, 0, &h),
-		  WD_NOT_IMPLEMENTED, "WD_KernelPlugInOpen");
+		  WD_NOT_IMPLEMENTED, "WD_KernelPlugInOpen is not implemented yet");
+	ok(err_has("WD_KernelPlugInOpen: Kernel PlugIns are not implemented yet"),
+	   "... and says so");
 	is_status(WD_EventRegister(FAKE_FD, 0, WD_INSERT, &h),
 		  WD_NOT_IMPLEMENTED, "WD_EventRegister");
 	is_status(WD_DebugSet(FAKE_FD, D_TRACE, S_ALL), WD_NOT_IMPLEMENTED,
 		  "WD_DebugSet");
-	is_status(WDC_DMAContigBufLock(NULL, NULL, 0, 4096, &pdma),
-		  WD_NOT_IMPLEMENTED, "WDC_DMAContigBufLock");
-	ok(pdma == NULL, "... and leaves no DMA handle");
 	is_status(WDC_KernelPlugInOpen(NULL, "kp", NULL, 0),
 		  WD_NOT_IMPLEMENTED, "WDC_KernelPlugInOpen");
 	is_status(WDC_EventRegister(NULL, WD_INSERT, NULL, NULL),

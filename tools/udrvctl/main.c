@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * udrvctl - udrv's command-line tool: list devices, bind them to udrv,
- * read and write their config space and registers, watch interrupts.
+ * read and write their config space and registers, watch interrupts,
+ * test DMA.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,7 @@ static const struct {
 	{ "bind", cmd_bind },	{ "unbind", cmd_unbind },
 	{ "cfg", cmd_cfg },	{ "read", cmd_read },
 	{ "write", cmd_write },	{ "dump", cmd_dump },
-	{ "irq", cmd_irq },
+	{ "irq", cmd_irq },	{ "dma", cmd_dma },
 };
 
 static void usage(FILE *f)
@@ -37,6 +38,10 @@ static void usage(FILE *f)
 	      "      --ack BAR:OFF:VAL           write VAL at IRQ time (acknowledge), repeatable\n"
 	      "      --count N                   stop after N wake-ups (default: at Ctrl-C)\n"
 	      "      --timeout MS                fail (exit 1) when a wait takes longer\n"
+	      "  dma BDF [--sg] [--mask BITS]    DMA self-test on QEMU's edu: 4096 bytes RAM -> edu -> RAM\n"
+	      "      --sg                        scatter-gather buffers (malloc'd, 2 pages) instead of contiguous\n"
+	      "      --mask BITS                 the device's DMA mask (default 28, edu's; wider only with\n"
+	      "                                  -device edu,dma_mask=..., or edu writes to other memory)\n"
 	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
 	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys).\n",
 	      f);
