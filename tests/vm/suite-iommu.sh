@@ -10,6 +10,7 @@ run() {
 	fi
 }
 run t_dma_iommu
+run edu_dma	# its scatter-gather part needs the IOMMU in a 1 GiB guest
 if rmmod udrv; then
 	echo "ok - rmmod udrv after the IOMMU tests"
 else

@@ -19,6 +19,7 @@ done
 # The samples are tests too: each exits 0 only if every check matched.
 run edu_demo
 run edu_irq
+run edu_dma
 
 # Last: with nothing held any more, the module unloads.
 if rmmod udrv; then

@@ -8,11 +8,13 @@
  * ordinary heap memory; bad input; and no leak after SIGKILL.
  * Booted with 1 GiB and no IOMMU (t_dma_iommu covers the IOMMU).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -244,11 +246,28 @@ static void test_bad(WDC_DEVICE_HANDLE d, WD_PCI_SLOT other)
 	WD_DMA *dma = NULL, *many[UDRV_MAX_DMA_BUFS + 1];
 	uint32_t i, st, n = 0;
 
-	tap_ok(WDC_DMASGBufLock(d, buf, WD_DMA_TO_DEVICE, 0, &dma) != 0,
-	       "zero size refused");
-	tap_ok(WDC_DMAContigBufLock(d, &p, 0, UDRV_MAX_DMA_CONTIG + 1, &dma) != 0,
-	       "contiguous size beyond the limit refused: %s",
-	       WDC_GetLastErrStr());
+	tap_status(WDC_DMASGBufLock(d, buf, WD_DMA_TO_DEVICE, 0, &dma),
+		   WD_INVALID_PARAMETER, "zero size refused");
+	tap_status(WDC_DMAContigBufLock(d, &p, 0, UDRV_MAX_DMA_CONTIG + 1, &dma),
+		   WD_OUT_OF_RANGE, "contiguous size beyond the limit refused");
+	tap_status(WDC_DMASGBufLock(d, buf, 0, UDRV_MAX_DMA_SG + 4096, &dma),
+		   WD_OUT_OF_RANGE, "scatter-gather size beyond the limit refused");
+	{
+		struct udrv_dma_lock l;
+		int fd = WDC_GetWDHandle();
+
+		/* the kernel checks too, whatever the library lets through */
+		memset(&l, 0, sizeof(l));
+		l.size = sizeof(l);
+		l.hcard = WDC_GetCardHandle(d);
+		l.options = UDRV_DMA_CONTIG;
+		l.bytes = UDRV_MAX_DMA_CONTIG + 1;
+		tap_ok(ioctl(fd, UDRV_IOC_DMA_LOCK, &l) < 0 && errno == ERANGE,
+		       "agent: contiguous size beyond the limit -> ERANGE");
+		l.bytes = 0;
+		tap_ok(ioctl(fd, UDRV_IOC_DMA_LOCK, &l) < 0 && errno == EINVAL,
+		       "agent: zero size -> EINVAL");
+	}
 	st = WDC_DMAContigBufLock(d, &p, 0, 4096, &dma);
 	tap_status(WDC_DMABufUnlock(dma), WD_STATUS_SUCCESS, "unlock once");
 	{
@@ -432,8 +451,13 @@ int main(void)
 	test_sg(d64);
 	test_bad(d64, s28);
 	WDC_PciDeviceClose(d64);
+	/*
+	 * The children below open the agent themselves: with the library
+	 * still open here they would inherit and share this process's
+	 * /dev/udrv file, and what they lock would outlive them.
+	 */
+	WDC_DriverClose();
 	test_memlock(s64);
 	test_kill(s64);
-	WDC_DriverClose();
 	return tap_done();
 }
