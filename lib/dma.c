@@ -311,12 +311,9 @@ uint32_t WD_DMALock(int hWD, uint32_t hCard, WD_DMA *dma)
 	struct dma_rec *r = NULL;
 	uint32_t st;
 
-	if (hWD < 0)
-		return udrv_bad_hwd(__func__, hWD);
-	if (!hCard)
-		return udrv_bad_hcard(__func__);
-	if (!dma)
-		return udrv_null_arg(__func__, "dma");
+	st = udrv_check_card_call(__func__, hWD, hCard, dma, "dma");
+	if (st)
+		return st;
 	st = check_lock(__func__, dma);
 	if (st)
 		return st;

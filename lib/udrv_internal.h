@@ -53,6 +53,8 @@ uint32_t udrv_ioctl_fail(int err, const char *fmt, ...) UDRV_PRINTF(2, 3);
 uint32_t udrv_bad_hwd(const char *fn, int hwd);
 uint32_t udrv_bad_hcard(const char *fn);
 uint32_t udrv_null_arg(const char *fn, const char *what);
+uint32_t udrv_check_card_call(const char *fn, int hWD, uint32_t hCard,
+			      const void *arg, const char *what);
 
 /* ---- DMA (dma.c) --------------------------------------------------------- */
 

@@ -371,6 +371,19 @@ uint32_t udrv_bad_hcard(const char *fn)
 			 fn);
 }
 
+/* The checks every call on a card with an argument structure starts with */
+uint32_t udrv_check_card_call(const char *fn, int hWD, uint32_t hCard,
+			      const void *arg, const char *what)
+{
+	if (hWD < 0)
+		return udrv_bad_hwd(fn, hWD);
+	if (!hCard)
+		return udrv_bad_hcard(fn);
+	if (!arg)
+		return udrv_null_arg(fn, what);
+	return WD_STATUS_SUCCESS;
+}
+
 uint32_t WD_CardUnregister(int hWD, uint32_t hCard)
 {
 	struct udrv_unregister u;
@@ -500,12 +513,9 @@ uint32_t WD_Transfer(int hWD, uint32_t hCard, WD_TRANSFER *t)
 	uint32_t st;
 	int err;
 
-	if (hWD < 0)
-		return udrv_bad_hwd(__func__, hWD);
-	if (!hCard)
-		return udrv_bad_hcard(__func__);
-	if (!t)
-		return udrv_null_arg(__func__, "t");
+	st = udrv_check_card_call(__func__, hWD, hCard, t, "t");
+	if (st)
+		return st;
 	st = check_xfer(__func__, t, UINT32_MAX, true);
 	if (st)
 		return st;
@@ -643,12 +653,9 @@ uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
 	uint32_t st;
 	int err;
 
-	if (hWD < 0)
-		return udrv_bad_hwd(__func__, hWD);
-	if (!hCard)
-		return udrv_bad_hcard(__func__);
-	if (!intr)
-		return udrv_null_arg(__func__, "intr");
+	st = udrv_check_card_call(__func__, hWD, hCard, intr, "intr");
+	if (st)
+		return st;
 	if (intr->options & ~INT_OPTIONS)
 		return udrv_fail(WD_INVALID_PARAMETER,
 				 "WD_IntEnable: unknown options 0x%x (INTERRUPT_LEVEL_SENSITIVE, INTERRUPT_MESSAGE, INTERRUPT_MESSAGE_X, INTERRUPT_CMD_COPY)",
