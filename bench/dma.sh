@@ -48,20 +48,8 @@ say "IOMMU group ${grp##*/}, default domain type" \
 	"$(cat "/sys/kernel/iommu_groups/${grp##*/}/type" 2>/dev/null || echo '?')"
 dmesg | grep -E 'DMAR: (Intel|Host address width|IOMMU)|iommu: Default domain|iommu: DMA domain TLB' | sed 's/^/# dmesg: /'
 
-driver_of() {
-	d=$(readlink "$dev/driver" 2>/dev/null) || d=none
-	echo "${d##*/}"
-}
-
-rebind() {
-	echo "$1" >"$dev/driver_override"
-	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
-	echo "$bdf" >/sys/bus/pci/drivers_probe 2>/dev/null
-	[ "$(driver_of)" = "$1" ] || {
-		fail "$bdf: bind to $1 failed (driver: $(driver_of))"
-		return 1
-	}
-}
+# shellcheck source-path=SCRIPTDIR source=rebind.sh
+. "$(dirname "$0")/rebind.sh"
 
 # run NAME COMMAND...: at most 240 s; show the output, keep the RESULTs.
 run() {

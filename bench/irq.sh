@@ -43,21 +43,8 @@ done
 dev=/sys/bus/pci/devices/$bdf
 say "edu at $bdf, $N round trips per round, kernel $(uname -r)"
 
-driver_of() {
-	d=$(readlink "$dev/driver" 2>/dev/null) || d=none
-	echo "${d##*/}"
-}
-
-# rebind DRIVER: driver_override, unbind from the current driver, reprobe.
-rebind() {
-	echo "$1" >"$dev/driver_override"
-	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
-	echo "$bdf" >/sys/bus/pci/drivers_probe 2>/dev/null
-	[ "$(driver_of)" = "$1" ] || {
-		fail "$bdf: bind to $1 failed (driver: $(driver_of))"
-		return 1
-	}
-}
+# shellcheck source-path=SCRIPTDIR source=rebind.sh
+. "$(dirname "$0")/rebind.sh"
 
 # run NAME COMMAND...: run a measuring program (at most 120 s), show its
 # output, keep its RESULT lines.
