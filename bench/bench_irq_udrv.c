@@ -136,6 +136,35 @@ static unsigned long run_epoll(unsigned long n)
 	return i;
 }
 
+static int setup_fd(void)
+{
+	if (setup_msi())
+		return -1;
+	ifd = WD_IntFd(hwd, &in);
+	return ifd < 0 ? -1 : 0;
+}
+
+/* The same mechanism as VFIO's eventfd: a blocking read() per interrupt. */
+static unsigned long run_fd_read(unsigned long n)
+{
+	unsigned long i;
+	uint64_t cnt;
+
+	for (i = 0; i < n; i++) {
+		WDC_WriteAddr32(dev, 0, EDU_RAISE, 1);
+		if (read(ifd, &cnt, sizeof(cnt)) != sizeof(cnt))
+			break;
+		WDC_WriteAddr32(dev, 0, EDU_ACK, 1);
+	}
+	return i;
+}
+
+static void teardown_fd(void)
+{
+	teardown();
+	close(ifd);
+}
+
 static void teardown_epoll(void)
 {
 	teardown();
@@ -191,6 +220,7 @@ static const struct path {
 } paths[] = {
 	{ "udrv-intx-cmds-IntWait", setup_intx, run_intx_wait, teardown },
 	{ "udrv-msi-IntWait", setup_msi, run_msi_wait, teardown },
+	{ "udrv-msi-IntFd-read", setup_fd, run_fd_read, teardown_fd },
 	{ "udrv-msi-IntFd-epoll", setup_epoll, run_epoll, teardown_epoll },
 	{ "udrv-msi-WDC_IntEnable-thread", setup_thread, run_thread,
 	  teardown_thread },
