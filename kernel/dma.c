@@ -254,8 +254,9 @@ static void udrv_dma_destroy(struct udrv_dma *d)
 
 	udrv_dma_zap(d);
 	mutex_lock(&dev->lock);
-	dev->dma_count--;
-	udrv_dev_update_master(dev);
+	/* Only the last buffer changes mastering: spare a config read. */
+	if (!--dev->dma_count)
+		udrv_dev_update_master(dev);
 	mutex_unlock(&dev->lock);
 	udrv_dma_free(d);
 }
@@ -325,8 +326,8 @@ long udrv_ioctl_dma_lock(struct udrv_file *uf, void __user *arg)
 	}
 	uf->num_dmas++;
 	mutex_lock(&d->dev->lock);
-	d->dev->dma_count++;
-	udrv_dev_update_master(d->dev);
+	if (d->dev->dma_count++ == 0)
+		udrv_dev_update_master(d->dev);
 	mutex_unlock(&d->dev->lock);
 	up_write(&uf->sem);
 
