@@ -29,18 +29,10 @@ RES=/tmp/dma-results
 : >"$RES"
 failed=0
 
-say() { echo "# $*"; }
-fail() { echo "FAIL: $*"; failed=1; }
+# shellcheck source-path=SCRIPTDIR source=edu-guest.sh
+. "$(dirname "$0")/edu-guest.sh"
 
-bdf=
-for d in /sys/bus/pci/devices/*; do
-	if [ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ]; then
-		bdf=${d##*/}
-		break
-	fi
-done
-[ -n "$bdf" ] || { fail "no edu device (1234:11e8)"; exit 1; }
-dev=/sys/bus/pci/devices/$bdf
+find_edu || exit 1
 grp=$(readlink "$dev/iommu_group" 2>/dev/null)
 say "edu at $bdf, kernel $(uname -r), $(grep MemTotal /proc/meminfo | tr -s ' ')," \
 	"THP $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"
@@ -48,8 +40,6 @@ say "IOMMU group ${grp##*/}, default domain type" \
 	"$(cat "/sys/kernel/iommu_groups/${grp##*/}/type" 2>/dev/null || echo '?')"
 dmesg | grep -E 'DMAR: (Intel|Host address width|IOMMU)|iommu: Default domain|iommu: DMA domain TLB' | sed 's/^/# dmesg: /'
 
-# shellcheck source-path=SCRIPTDIR source=rebind.sh
-. "$(dirname "$0")/rebind.sh"
 
 # run NAME COMMAND...: at most 240 s; show the output, keep the RESULTs.
 run() {

@@ -28,23 +28,12 @@ RES=/tmp/irq-results
 : >"$RES"
 failed=0
 
-say() { echo "# $*"; }
-fail() { echo "FAIL: $*"; failed=1; }
+# shellcheck source-path=SCRIPTDIR source=edu-guest.sh
+. "$(dirname "$0")/edu-guest.sh"
 
-# The first edu (1234:11e8).
-bdf=
-for d in /sys/bus/pci/devices/*; do
-	if [ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ]; then
-		bdf=${d##*/}
-		break
-	fi
-done
-[ -n "$bdf" ] || { fail "no edu device (1234:11e8)"; exit 1; }
-dev=/sys/bus/pci/devices/$bdf
+find_edu || exit 1
 say "edu at $bdf, $N round trips per round, kernel $(uname -r)"
 
-# shellcheck source-path=SCRIPTDIR source=rebind.sh
-. "$(dirname "$0")/rebind.sh"
 
 # run NAME COMMAND...: run a measuring program (at most 120 s), show its
 # output, keep its RESULT lines.
