@@ -80,7 +80,7 @@ long udrv_ioctl_register(struct udrv_file *uf, void __user *arg)
 	ret = udrv_copy_arg(&r, arg, sizeof(r));
 	if (ret)
 		return ret;
-	if (r.options & ~UDRV_REG_SHARED || !udrv_slot_valid(&r.slot))
+	if (r.options & ~UDRV_REG_SHARED || r.pad || !udrv_slot_valid(&r.slot))
 		return -EINVAL;
 	dev = udrv_dev_get_by_slot(&r.slot, &pdev);
 	if (!pdev)

@@ -115,7 +115,7 @@ long udrv_ioctl_config(struct udrv_file *uf, void __user *arg)
 	ret = udrv_copy_arg(&c, arg, sizeof(c));
 	if (ret)
 		return ret;
-	if (c.write > 1 || c.pad || !c.bytes || !c.buf ||
+	if (c.write > 1 || c.pad[0] || c.pad[1] || !c.bytes || !c.buf ||
 	    !udrv_slot_valid(&c.slot))
 		return -EINVAL;
 	if (c.bytes > UDRV_CFG_EXTENDED || c.offset >= UDRV_CFG_EXTENDED)

@@ -129,11 +129,18 @@ static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 }
 
 #ifdef CONFIG_COMPAT
+/*
+ * 32-bit processes are refused: the structures have one layout for both,
+ * but mmap2 offsets stop at 2^44, below the BAR and DMA buffer offsets, so
+ * a 32-bit driver could not map its device.  Better a clear refusal at the
+ * first call (WD_Open asks for the version) than a driver that half works.
+ */
 static long udrv_compat_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
 {
-	/* The structures are identical for 32- and 64-bit processes. */
-	return udrv_ioctl(file, cmd, (unsigned long)compat_ptr(arg));
+	pr_notice_ratelimited("udrv: %s[%d] is a 32-bit program: udrv serves 64-bit programs only\n",
+			      current->comm, task_pid_nr(current));
+	return -ENOEXEC;
 }
 #endif
 

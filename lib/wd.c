@@ -146,6 +146,10 @@ uint32_t WD_Open(int *hWD)
 	err = udrv_ioctl(fd, UDRV_IOC_VERSION, &v);
 	if (err) {
 		close(fd);
+		if (err == ENOEXEC)
+			return udrv_fail(WD_INCORRECT_VERSION,
+					 "WD_Open: %s refuses 32-bit programs: udrv serves 64-bit programs only (build the driver without -m32)",
+					 path);
 		if (err == ENOTTY || err == EINVAL || err == EMSGSIZE)
 			return udrv_fail(WD_INCORRECT_VERSION,
 					 "WD_Open: %s does not answer the udrv version request (%s): not the udrv agent, or an incompatible one",

@@ -5,7 +5,10 @@
  * Both udrv.ko and libudrv include this file; nothing else crosses the
  * boundary.  Rules that keep it stable across 32/64-bit and versions:
  *  - fixed-width fields only, explicit padding, every structure a multiple
- *    of 8 bytes so i386 and x86_64 lay it out identically;
+ *    of 8 bytes and every __u64 at a multiple of 8, so that no compiler
+ *    inserts padding (a host test builds this file with -Wpadded);
+ *  - 64-bit processes only: a 32-bit process is refused at its first ioctl
+ *    (ENOEXEC), since 32-bit mmap2 cannot reach the mmap offsets below;
  *  - pointers travel as __u64;
  *  - every structure starts with a __u32 `size` that must equal the size the
  *    agent knows (it is also encoded in the ioctl number);
@@ -18,8 +21,12 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-/* Bumped on any incompatible change; the library refuses a mismatch. */
-#define UDRV_ABI_VERSION	1
+/*
+ * Bumped on any incompatible change; the library refuses a mismatch.
+ * 2: every structure free of implicit padding (register, card_info,
+ *    config), ranged DMA sync, OR-accumulated IRQ-time reads.
+ */
+#define UDRV_ABI_VERSION	2
 
 #define UDRV_DEVICE_NAME	"udrv"
 #define UDRV_DEVICE_PATH	"/dev/udrv"
@@ -106,6 +113,7 @@ struct udrv_card_info {
 	__u32 bound;
 	__u32 cfg_size;		/* 256 or 4096 */
 	__u32 num_items;
+	__u32 pad2;
 	struct udrv_item item[UDRV_MAX_ITEMS];
 };
 
@@ -116,7 +124,7 @@ struct udrv_config {
 	__u32 offset;
 	__u32 bytes;		/* 1..cfg_size */
 	__u32 write;		/* 0 read, 1 write */
-	__u32 pad;
+	__u32 pad[2];
 	__u64 buf;		/* user pointer */
 };
 
@@ -128,11 +136,13 @@ struct udrv_register {
 	struct udrv_slot slot;
 	__u32 options;		/* UDRV_REG_SHARED */
 	__u32 hcard;		/* out */
+	__u32 pad;
 };
 
-/* UDRV_IOC_UNREGISTER */
-#define UDRV_UNREG_FORCE_CLEANUP	0x1
-
+/*
+ * UDRV_IOC_UNREGISTER.  Whether the cleanup commands run at a normal
+ * unregister is UDRV_CLEANUP_FORCE, chosen when they are set up.
+ */
 struct udrv_unregister {
 	__u32 size;
 	__u32 hcard;
@@ -152,6 +162,12 @@ struct udrv_unregister {
 #define UDRV_CMD_VALID_BITS	0x11f
 
 #define UDRV_XFER_NO_AUTOINC	0x1
+/*
+ * In an interrupt command list with UDRV_INT_CMD_COPY, on a read: the
+ * values read at IRQ time are ORed together until a wait takes them, so
+ * read-to-clear causes of coalesced interrupts are not lost.
+ */
+#define UDRV_XFER_INT_ACCUMULATE 0x2
 
 struct udrv_xfer {
 	__u64 addr;		/* offset in the BAR */
@@ -234,6 +250,7 @@ struct udrv_int_wait {
 
 #define UDRV_STOP_DISABLED	1	/* WD_IntDisable */
 #define UDRV_STOP_REMOVED	2	/* the device went away */
+#define UDRV_STOP_STORM		3	/* an interrupt storm: stopped, masked */
 
 /* UDRV_IOC_INT_DISABLE */
 struct udrv_int_disable {
@@ -297,6 +314,8 @@ struct udrv_dma_op {
 	__u32 hdma;
 	__u32 sync;		/* UDRV_SYNC_*, for UDRV_IOC_DMA_SYNC */
 	__u32 pad;
+	__u64 offset;		/* sync: bytes into the buffer */
+	__u64 length;		/* sync: 0 = to the end of the buffer */
 };
 
 /* UDRV_IOC_DMA_MASK: only while the card has no DMA buffer */
@@ -368,6 +387,7 @@ struct udrv_dma_mask {
  *   ETIMEDOUT no interrupt within the timeout        -> WD_TIME_OUT
  *   EINTR     a signal interrupted the wait          -> (the library retries)
  *   EOPNOTSUPP a feature not built yet (Kernel PlugIn) -> WD_NOT_IMPLEMENTED
+ *   ENOEXEC   a 32-bit process (64-bit only)       -> WD_INCORRECT_VERSION
  *   EDOM      a buffer page lies beyond the device's DMA mask and there is
  *             no IOMMU to remap it                   -> WD_OUT_OF_RANGE
  *   EDQUOT    RLIMIT_MEMLOCK would be exceeded       -> WD_INSUFFICIENT_RESOURCES

@@ -155,9 +155,9 @@ static void test_counts(uint32_t hcard, WD_PCI_SLOT s)
 	c.bytes = 4;
 	c.buf = (uintptr_t)&v;
 	tap_ok(raw(UDRV_IOC_CONFIG, &c) == 0, "config: a good read");
-	c.pad = 1;
+	c.pad[1] = 1;
 	tap_ok(raw(UDRV_IOC_CONFIG, &c) == EINVAL, "config: padding not zero");
-	c.pad = 0;
+	c.pad[1] = 0;
 	c.slot.pad[1] = 1;
 	tap_ok(raw(UDRV_IOC_CONFIG, &c) == EINVAL,
 	       "config: slot padding not zero");
