@@ -69,6 +69,70 @@ bool udrv_file_owns_pdev(struct udrv_file *uf, struct pci_dev *pdev)
 	return owns;
 }
 
+/* A registered card of this file, referenced; NULL if there is none. */
+struct udrv_card *udrv_card_get(struct udrv_file *uf, u32 hcard)
+{
+	struct udrv_card *card;
+
+	down_read(&uf->sem);
+	card = xa_load(&uf->cards, hcard);
+	if (card)
+		kref_get(&card->kref);
+	up_read(&uf->sem);
+	return card;
+}
+
+static void udrv_card_free(struct kref *kref)
+{
+	struct udrv_card *card = container_of(kref, struct udrv_card, kref);
+
+	/* Only now: a handle names one card while anything refers to it. */
+	ida_free(&udrv_handles, card->handle);
+	kfree(card->cleanup);
+	udrv_dev_put(card->dev);
+	kfree(card);
+}
+
+void udrv_card_put(struct udrv_card *card)
+{
+	kref_put(&card->kref, udrv_card_free);
+}
+
+/* Makes the card visible to its file and its device, if still allowed. */
+static int udrv_card_publish(struct udrv_file *uf, struct udrv_card *card)
+{
+	struct udrv_dev *dev = card->dev;
+	bool shared = card->options & UDRV_REG_SHARED;
+	struct udrv_card *c;
+	int ret = 0;
+
+	down_write(&uf->sem);
+	mutex_lock(&dev->lock);
+	/* One card per device and file; checked here, under the locks. */
+	list_for_each_entry(c, &dev->cards, dev_node)
+		if (c->file == uf)
+			ret = -EBUSY;
+	if (!ret && dev->gone)
+		ret = -EIO;
+	else if (!ret && dev->owners && (dev->exclusive || !shared))
+		ret = -EBUSY;
+	if (!ret)
+		ret = xa_insert(&uf->cards, card->handle, card, GFP_KERNEL);
+	if (!ret) {
+		dev->owners++;
+		dev->exclusive = !shared;
+		list_add_tail(&card->dev_node, &dev->cards);
+	}
+	mutex_unlock(&dev->lock);
+	up_write(&uf->sem);
+	return ret;
+}
+
+/*
+ * The handle goes back to the caller before the card is published: once
+ * published, other threads may attach interrupts, buffers and mappings to
+ * it, and there would be no clean undo if the caller could not be told.
+ */
 long udrv_ioctl_register(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_register r;
@@ -88,66 +152,30 @@ long udrv_ioctl_register(struct udrv_file *uf, void __user *arg)
 	pci_dev_put(pdev);
 	if (!dev)
 		return -ENOLINK;
-	if (udrv_file_owns_pdev(uf, dev->pdev)) {
-		ret = -EBUSY;
-		goto err_put;
-	}
 	card = kzalloc(sizeof(*card), GFP_KERNEL);
 	if (!card) {
-		ret = -ENOMEM;
-		goto err_put;
+		udrv_dev_put(dev);
+		return -ENOMEM;
 	}
 	h = ida_alloc_range(&udrv_handles, 1, UDRV_MAX_HANDLE, GFP_KERNEL);
 	if (h < 0) {
-		ret = h == -ENOSPC ? -ENOSPC : h;
-		goto err_free;
+		kfree(card);
+		udrv_dev_put(dev);
+		return h == -ENOSPC ? -ENOSPC : h;
 	}
+	kref_init(&card->kref);
 	card->handle = h;
 	card->options = r.options;
-	card->dev = dev;
+	card->dev = dev;	/* the card's reference from now on */
 	card->file = uf;
-
-	down_write(&uf->sem);
-	mutex_lock(&dev->lock);
-	if (dev->gone) {
-		ret = -EIO;
-	} else if (dev->owners &&
-		   (dev->exclusive || !(r.options & UDRV_REG_SHARED))) {
-		ret = -EBUSY;
-	} else {
-		ret = xa_insert(&uf->cards, h, card, GFP_KERNEL);
-		if (!ret) {
-			dev->owners++;
-			dev->exclusive = !(r.options & UDRV_REG_SHARED);
-			list_add_tail(&card->dev_node, &dev->cards);
-		}
-	}
-	mutex_unlock(&dev->lock);
-	up_write(&uf->sem);
-	if (ret)
-		goto err_ida;
+	INIT_LIST_HEAD(&card->dev_node);
 
 	r.hcard = h;
-	if (copy_to_user(arg, &r, sizeof(r))) {
-		/* The caller cannot learn the handle: undo. */
-		down_write(&uf->sem);
-		xa_erase(&uf->cards, h);
-		up_write(&uf->sem);
-		mutex_lock(&dev->lock);
-		list_del(&card->dev_node);
-		dev->owners--;
-		mutex_unlock(&dev->lock);
-		ret = -EFAULT;
-		goto err_ida;
-	}
-	return 0;
-
-err_ida:
-	ida_free(&udrv_handles, h);
-err_free:
-	kfree(card);
-err_put:
-	udrv_dev_put(dev);
+	ret = copy_to_user(arg, &r, sizeof(r)) ? -EFAULT : 0;
+	if (!ret)
+		ret = udrv_card_publish(uf, card);
+	if (ret)
+		udrv_card_put(card);
 	return ret;
 }
 
@@ -170,9 +198,22 @@ static void udrv_run_cleanup(struct udrv_card *card)
 static void udrv_card_release(struct udrv_card *card, bool cleanup)
 {
 	struct udrv_dev *dev = card->dev;
+	bool last;
 
+	down_write(&dev->io_sem);
+	card->revoked = true;
+	up_write(&dev->io_sem);
 	udrv_card_zap(card);
-	if (cleanup)
+
+	mutex_lock(&dev->lock);
+	list_del_init(&card->dev_node);
+	last = !--dev->owners;
+	mutex_unlock(&dev->lock);
+	/*
+	 * The cleanup commands stop the device for good: with a shared
+	 * device, only when its last owner goes (the others still drive it).
+	 */
+	if (cleanup && last)
 		udrv_run_cleanup(card);
 
 	/*
@@ -182,16 +223,10 @@ static void udrv_card_release(struct udrv_card *card, bool cleanup)
 	 */
 	mutex_lock(&dev->lock);
 	udrv_irq_release(dev, card, UDRV_STOP_DISABLED);
-	list_del(&card->dev_node);
-	dev->owners--;
 	udrv_dev_update_master(dev);
 	mutex_unlock(&dev->lock);
 	udrv_dma_release_card(card->file, card);
-
-	ida_free(&udrv_handles, card->handle);
-	kfree(card->cleanup);
-	kfree(card);
-	udrv_dev_put(dev);
+	udrv_card_put(card);
 }
 
 long udrv_ioctl_unregister(struct udrv_file *uf, void __user *arg)

@@ -1,14 +1,22 @@
-// SPDX-License-Identifier: GPL-2.0
 /*
  * dma.c: DMA buffers of a registered card, through the kernel DMA API only.
  *
- * Contiguous buffers come from dma_alloc_coherent() and are mapped into
- * the caller; scatter-gather buffers are the caller's own pages, pinned
- * for long-term DMA and mapped with dma_map_sgtable().  Both are charged
- * to RLIMIT_MEMLOCK (unless CAP_IPC_LOCK), as VFIO does, and capped per
- * file.  Without an IOMMU translating for the device, a pinned page beyond
- * the device's DMA mask is refused here: dma-direct would otherwise need
- * a bounce buffer the machine may not have, and warn.
+ * Contiguous buffers are pages the agent allocates itself (physically
+ * contiguous within the DMA mask without an IOMMU; any pages, contiguous
+ * in I/O virtual addresses, behind one) and maps with the streaming DMA
+ * API; scatter-gather buffers are the caller's own pages, pinned for
+ * long-term DMA.  Both are charged to RLIMIT_MEMLOCK (unless CAP_IPC_LOCK),
+ * as VFIO does, and capped per file.  Without an IOMMU translating for the
+ * device, a page beyond the device's DMA mask is refused here: dma-direct
+ * would otherwise need a bounce buffer the machine may not have, and warn.
+ *
+ * Teardown has one order, whoever triggers it (unlock, unregister, the
+ * owner's death, the device's removal): user mappings revoked and zapped,
+ * then the device's mapping removed and, behind an IOMMU with a lazy flush
+ * queue, the IOTLB flushed at once (the device is untrusted: once unlock
+ * returns it must not reach the pages), then the pages freed or unpinned.
+ * Removal does the first two for every buffer of the device before it
+ * returns; the pages then wait for their owner, needing no device.
  */
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
@@ -22,6 +30,10 @@
 #include "udrv.h"
 
 struct udrv_dma {
+	struct kref kref;		/* file table, mappings, users */
+	struct mutex map_lock;		/* revoked vs. page faults */
+	bool revoked;
+	struct list_head dev_node;	/* on dev->dmas while mapped */
 	struct list_head node;		/* while being released */
 	u32 handle;
 	u32 options;
@@ -29,21 +41,18 @@ struct udrv_dma {
 	struct udrv_dev *dev;		/* holds a reference */
 	struct udrv_file *file;
 	u64 bytes;
-	/* contiguous */
-	void *cpu;
-	dma_addr_t dma_addr;
-	size_t alloc;
-	/* scatter-gather */
+	bool contig;
 	struct page **pages;
 	unsigned long npages;
+	void *exact;			/* contiguous, from alloc_pages_exact */
+	bool own_pages;			/* allocated here, else pinned */
 	struct sg_table sgt;
-	bool mapped;
+	bool mapped;			/* by the device; under dev->lock */
 	enum dma_data_direction dir;
 	/* RLIMIT_MEMLOCK accounting */
 	struct mm_struct *mm;
 	unsigned long locked;
 };
-
 static DEFINE_IDA(udrv_dma_handles);
 static atomic_long_t udrv_dma_buffers = ATOMIC_LONG_INIT(0);
 static atomic_long_t udrv_dma_pinned = ATOMIC_LONG_INIT(0);
@@ -102,23 +111,10 @@ static void udrv_dma_unaccount(struct udrv_dma *d)
 	d->mm = NULL;
 }
 
-static void udrv_dma_free(struct udrv_dma *d)
+static void udrv_dma_free(struct kref *kref)
 {
-	struct device *dev = &d->dev->pdev->dev;
+	struct udrv_dma *d = container_of(kref, struct udrv_dma, kref);
 
-	if (d->cpu)
-		dma_free_coherent(dev, d->alloc, d->cpu, d->dma_addr);
-	if (d->mapped)
-		dma_unmap_sgtable(dev, &d->sgt, d->dir, 0);
-	if (d->sgt.sgl)
-		sg_free_table(&d->sgt);
-	if (d->pages) {
-		unpin_user_pages_dirty_lock(d->pages, d->npages,
-					    d->dir != DMA_TO_DEVICE);
-		atomic_long_sub(d->npages, &udrv_dma_pinned);
-		kvfree(d->pages);
-	}
-	udrv_dma_unaccount(d);
 	if (d->handle)
 		ida_free(&udrv_dma_handles, d->handle);
 	udrv_dev_put(d->dev);
@@ -126,28 +122,154 @@ static void udrv_dma_free(struct udrv_dma *d)
 	kfree(d);
 }
 
-/* Its mappings go first: the pages must not outlive them. */
-static void udrv_dma_zap(struct udrv_dma *d)
+static void udrv_dma_put(struct udrv_dma *d)
 {
-	if (d->cpu)
+	kref_put(&d->kref, udrv_dma_free);
+}
+
+/* The user mappings: revoked, so that no fault refills what is zapped. */
+static void udrv_dma_revoke(struct udrv_dma *d)
+{
+	mutex_lock(&d->map_lock);
+	d->revoked = true;
+	mutex_unlock(&d->map_lock);
+	if (d->contig && d->handle)
 		unmap_mapping_range(d->file->mapping,
 				    UDRV_MMAP_DMA | ((u64)d->handle <<
 						     UDRV_MMAP_BAR_SHIFT),
-				    d->alloc, 1);
+				    d->npages << PAGE_SHIFT, 1);
+}
+
+/*
+ * A lazy (flush-queue) domain clears the I/O page table at unmap but
+ * leaves the IOTLB to a later batch: until then the device could still
+ * reach the pages through a stale entry.  Flush now, as a strict domain
+ * (and VFIO) would.
+ */
+static void udrv_dma_flush_iotlb(struct device *dev)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	if (dom && dom->type == IOMMU_DOMAIN_DMA_FQ)
+		iommu_flush_iotlb_all(dom);
+}
+
+/* The device's mapping goes, once; under dev->lock. */
+static void udrv_dma_unmap_locked(struct udrv_dma *d)
+{
+	struct udrv_dev *dev = d->dev;
+
+	lockdep_assert_held(&dev->lock);
+	if (!d->mapped)
+		return;
+	list_del_init(&d->dev_node);
+	dma_unmap_sgtable(&dev->pdev->dev, &d->sgt, d->dir, 0);
+	udrv_dma_flush_iotlb(&dev->pdev->dev);
+	d->mapped = false;
+	/* Only the last buffer changes mastering: spare a config read. */
+	if (!--dev->dma_count)
+		udrv_dev_update_master(dev);
+}
+
+/* Pages and accounting; nothing may map them any more.  No locks held. */
+static void udrv_dma_free_pages(struct udrv_dma *d)
+{
+	unsigned long i;
+
+	if (d->sgt.sgl)
+		sg_free_table(&d->sgt);
+	if (d->exact) {
+		free_pages_exact(d->exact, d->npages << PAGE_SHIFT);
+	} else if (d->pages && d->own_pages) {
+		for (i = 0; i < d->npages && d->pages[i]; i++)
+			__free_page(d->pages[i]);
+	} else if (d->pages) {
+		unpin_user_pages_dirty_lock(d->pages, d->npages,
+					    d->dir != DMA_TO_DEVICE);
+		atomic_long_sub(d->npages, &udrv_dma_pinned);
+	}
+	kvfree(d->pages);
+	d->pages = NULL;
+	d->exact = NULL;
+	udrv_dma_unaccount(d);
+}
+
+/* Out of the file's table: revoked, unmapped, freed, unreferenced. */
+static void udrv_dma_destroy(struct udrv_dma *d)
+{
+	udrv_dma_revoke(d);
+	mutex_lock(&d->dev->lock);
+	udrv_dma_unmap_locked(d);
+	mutex_unlock(&d->dev->lock);
+	udrv_dma_free_pages(d);
+	udrv_dma_put(d);
+}
+
+/* The device goes away: none of its buffers may stay mapped for it. */
+void udrv_dma_remove_dev(struct udrv_dev *dev)
+{
+	struct udrv_dma *d, *tmp;
+
+	lockdep_assert_held(&dev->lock);
+	list_for_each_entry_safe(d, tmp, &dev->dmas, dev_node) {
+		udrv_dma_revoke(d);
+		udrv_dma_unmap_locked(d);
+	}
+}
+
+/* Physically contiguous pages within the mask, in the lowest zone needed. */
+static int udrv_dma_alloc_exact(struct udrv_dma *d, struct device *dev)
+{
+	static const gfp_t zones[] = { 0, GFP_DMA32, GFP_DMA };
+	size_t len = d->npages << PAGE_SHIFT;
+	u64 mask = dma_get_mask(dev);
+	unsigned long i;
+	int z;
+
+	for (z = 0; z < ARRAY_SIZE(zones); z++) {
+		void *p = alloc_pages_exact(len, GFP_KERNEL | __GFP_ZERO |
+					    __GFP_NOWARN | zones[z]);
+
+		if (!p)
+			continue;
+		if (virt_to_phys(p) + len - 1 <= mask) {
+			d->exact = p;
+			for (i = 0; i < d->npages; i++)
+				d->pages[i] = virt_to_page(p + i * PAGE_SIZE);
+			return 0;
+		}
+		free_pages_exact(p, len);
+	}
+	return -ENOMEM;
 }
 
 static int udrv_dma_contig(struct udrv_dma *d, struct device *dev)
 {
+	unsigned long i;
 	int ret;
 
 	if (d->bytes > UDRV_MAX_DMA_CONTIG)
 		return -ERANGE;
-	d->alloc = PAGE_ALIGN(d->bytes);
-	ret = udrv_dma_account(d, d->alloc >> PAGE_SHIFT);
+	d->contig = true;
+	d->own_pages = true;
+	d->dir = DMA_BIDIRECTIONAL;
+	d->npages = PAGE_ALIGN(d->bytes) >> PAGE_SHIFT;
+	ret = udrv_dma_account(d, d->npages);
 	if (ret)
 		return ret;
-	d->cpu = dma_alloc_coherent(dev, d->alloc, &d->dma_addr, GFP_KERNEL);
-	return d->cpu ? 0 : -ENOMEM;
+	d->pages = kvcalloc(d->npages, sizeof(*d->pages), GFP_KERNEL);
+	if (!d->pages)
+		return -ENOMEM;
+	/* Behind an IOMMU, contiguous in I/O addresses is enough. */
+	if (!udrv_dma_translated(dev))
+		return udrv_dma_alloc_exact(d, dev);
+	for (i = 0; i < d->npages; i++) {
+		d->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!d->pages[i])
+			return -ENOMEM;
+		cond_resched();
+	}
+	return 0;
 }
 
 static int udrv_dma_sg(struct udrv_dma *d, struct device *dev, u64 uaddr)
@@ -201,33 +323,22 @@ static int udrv_dma_sg(struct udrv_dma *d, struct device *dev, u64 uaddr)
 			if (page_to_phys(d->pages[i]) + PAGE_SIZE - 1 > mask)
 				return -EDOM;
 	}
-	ret = sg_alloc_table_from_pages(&d->sgt, d->pages, d->npages,
-					offset_in_page(uaddr), d->bytes,
-					GFP_KERNEL);
-	if (ret)
-		return ret;
-	ret = dma_map_sgtable(dev, &d->sgt, d->dir, 0);
-	if (ret)
-		return ret;
-	d->mapped = true;
 	return 0;
 }
 
-/* Writes the device-visible list, merged where contiguous. */
-static int udrv_dma_list(struct udrv_dma *d, struct udrv_dma_page __user *up,
-			 u32 cap, u32 *count)
+/*
+ * The device-visible list, merged where contiguous, into a kernel array
+ * of `cap` entries (copied out later, with no lock held); *count is the
+ * number of entries the whole list needs.
+ */
+static void udrv_dma_list(struct udrv_dma *d, struct udrv_dma_page *out,
+			  u32 cap, u32 *count)
 {
 	struct udrv_dma_page cur = { 0 };
 	struct scatterlist *sg;
 	u32 n = 0;
 	int i;
 
-	if (d->cpu) {
-		cur.addr = d->dma_addr;
-		cur.len = d->bytes;
-		*count = 1;
-		return cap && copy_to_user(up, &cur, sizeof(cur)) ? -EFAULT : 0;
-	}
 	for_each_sgtable_dma_sg(&d->sgt, sg, i) {
 		u64 a = sg_dma_address(sg), l = sg_dma_len(sg);
 
@@ -235,38 +346,91 @@ static int udrv_dma_list(struct udrv_dma *d, struct udrv_dma_page __user *up,
 			cur.len += l;
 			continue;
 		}
-		if (n && n <= cap && copy_to_user(&up[n - 1], &cur, sizeof(cur)))
-			return -EFAULT;
+		if (n && n <= cap)
+			out[n - 1] = cur;
 		cur.addr = a;
 		cur.len = l;
 		n++;
 	}
-	if (n && n <= cap && copy_to_user(&up[n - 1], &cur, sizeof(cur)))
-		return -EFAULT;
+	if (n && n <= cap)
+		out[n - 1] = cur;
 	*count = n;
-	return 0;
 }
 
-/* Out of the file's table, off the device's count, unmapped, freed. */
-static void udrv_dma_destroy(struct udrv_dma *d)
+/*
+ * Maps the buffer for the device, if it is still there, and lists it.
+ * A contiguous buffer must come out as one range: dma-direct gives that
+ * for contiguous pages, iommu-dma for any page-aligned list.
+ */
+static int udrv_dma_map(struct udrv_dma *d, size_t offset,
+			struct udrv_dma_page *list, u32 cap, u32 *count)
 {
 	struct udrv_dev *dev = d->dev;
+	struct device *ddev = &dev->pdev->dev;
+	int ret;
 
-	udrv_dma_zap(d);
+	ret = sg_alloc_table_from_pages(&d->sgt, d->pages, d->npages, offset,
+					d->contig ? d->npages << PAGE_SHIFT :
+						    d->bytes, GFP_KERNEL);
+	if (ret)
+		return ret;
 	mutex_lock(&dev->lock);
-	/* Only the last buffer changes mastering: spare a config read. */
-	if (!--dev->dma_count)
+	if (dev->gone || READ_ONCE(d->card->revoked)) {
+		ret = -EIO;
+		goto out;
+	}
+	ret = dma_map_sgtable(ddev, &d->sgt, d->dir, 0);
+	if (ret)
+		goto out;
+	d->mapped = true;
+	list_add_tail(&d->dev_node, &dev->dmas);
+	if (dev->dma_count++ == 0)
 		udrv_dev_update_master(dev);
+	udrv_dma_list(d, list, cap, count);
+	if (d->contig && *count != 1) {
+		udrv_dma_unmap_locked(d);
+		ret = -ENOMEM;
+	} else if (d->contig && list) {
+		list[0].len = d->bytes;	/* the caller's size, not the pages' */
+	}
+out:
 	mutex_unlock(&dev->lock);
-	udrv_dma_free(d);
+	return ret;
 }
 
+/* Into the file's table, if its card still is. */
+static int udrv_dma_publish(struct udrv_file *uf, struct udrv_dma *d)
+{
+	int ret;
+
+	down_write(&uf->sem);
+	if (xa_load(&uf->cards, d->card->handle) != d->card)
+		ret = -EBADF;
+	else if (uf->num_dmas >= UDRV_MAX_DMA_BUFS)
+		ret = -EMFILE;
+	else
+		ret = xa_insert(&uf->dmas, d->handle, d, GFP_KERNEL);
+	if (!ret)
+		uf->num_dmas++;
+	up_write(&uf->sem);
+	return ret;
+}
+
+/*
+ * No lock is held while pinning, accounting or copying to the caller:
+ * those take mmap_lock, which a page fault on a udrv mapping holds while
+ * it takes udrv's locks.  The buffer is private until published, and the
+ * answer (handle, list) reaches the caller before it is published, so
+ * that no undo is ever needed once another thread can see it.
+ */
 long udrv_ioctl_dma_lock(struct udrv_file *uf, void __user *arg)
 {
+	struct udrv_dma_page *list = NULL;
 	struct udrv_dma_lock l;
 	struct udrv_card *card;
 	struct udrv_dma *d;
-	u32 count = 0;
+	struct device *ddev;
+	u32 count = 0, cap;
 	int ret, h;
 
 	ret = udrv_copy_arg(&l, arg, sizeof(l));
@@ -276,36 +440,42 @@ long udrv_ioctl_dma_lock(struct udrv_file *uf, void __user *arg)
 	    (l.num_pages && !l.pages) ||
 	    (!(l.options & UDRV_DMA_CONTIG) && !l.user_addr))
 		return -EINVAL;
+	card = udrv_card_get(uf, l.hcard);
+	if (!card)
+		return -EBADF;
+	if (READ_ONCE(uf->num_dmas) >= UDRV_MAX_DMA_BUFS) {
+		udrv_card_put(card);
+		return -EMFILE;
+	}
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
+	if (!d) {
+		udrv_card_put(card);
 		return -ENOMEM;
+	}
 	atomic_long_inc(&udrv_dma_buffers);
+	kref_init(&d->kref);
+	mutex_init(&d->map_lock);
+	INIT_LIST_HEAD(&d->dev_node);
 	d->options = l.options;
 	d->bytes = l.bytes;
 	d->file = uf;
-
-	down_write(&uf->sem);
-	card = xa_load(&uf->cards, l.hcard);
-	if (!card) {
-		up_write(&uf->sem);
-		atomic_long_dec(&udrv_dma_buffers);
-		kfree(d);
-		return -EBADF;
-	}
 	d->card = card;
 	d->dev = card->dev;
 	kref_get(&d->dev->kref);
+	ddev = &d->dev->pdev->dev;
 
-	ret = uf->num_dmas >= UDRV_MAX_DMA_BUFS ? -EMFILE : 0;
-	if (!ret && READ_ONCE(d->dev->gone))
-		ret = -EIO;
+	ret = l.options & UDRV_DMA_CONTIG ? udrv_dma_contig(d, ddev) :
+	      udrv_dma_sg(d, ddev, l.user_addr);
+	cap = min_t(u64, l.num_pages, d->npages);
+	if (!ret && cap) {
+		list = kvmalloc_array(cap, sizeof(*list), GFP_KERNEL);
+		if (!list)
+			ret = -ENOMEM;
+	}
 	if (!ret)
-		ret = l.options & UDRV_DMA_CONTIG ?
-		      udrv_dma_contig(d, &d->dev->pdev->dev) :
-		      udrv_dma_sg(d, &d->dev->pdev->dev, l.user_addr);
-	if (!ret)
-		ret = udrv_dma_list(d, udrv_user_ptr(l.pages), l.num_pages,
-				    &count);
+		ret = udrv_dma_map(d, l.options & UDRV_DMA_CONTIG ? 0 :
+				   offset_in_page(l.user_addr),
+				   list, cap, &count);
 	if (!ret && count > l.num_pages)
 		ret = -EOVERFLOW;
 	if (!ret) {
@@ -313,40 +483,28 @@ long udrv_ioctl_dma_lock(struct udrv_file *uf, void __user *arg)
 				    GFP_KERNEL);
 		if (h > 0)
 			d->handle = h;
-		ret = h < 0 ? h : xa_insert(&uf->dmas, h, d, GFP_KERNEL);
+		else
+			ret = h;
 	}
-	if (ret) {
-		up_write(&uf->sem);
-		udrv_dma_free(d);
-		/* Too small a list: the caller learns how many entries. */
-		l.num_pages = count;
-		if (ret == -EOVERFLOW && copy_to_user(arg, &l, sizeof(l)))
-			ret = -EFAULT;
-		return ret;
-	}
-	uf->num_dmas++;
-	mutex_lock(&d->dev->lock);
-	if (d->dev->dma_count++ == 0)
-		udrv_dev_update_master(d->dev);
-	mutex_unlock(&d->dev->lock);
-	up_write(&uf->sem);
-
+	if (!ret && count &&
+	    copy_to_user(udrv_user_ptr(l.pages), list, count * sizeof(*list)))
+		ret = -EFAULT;
 	l.num_pages = count;
-	l.hdma = h;
-	l.mmap_offset = d->cpu ? UDRV_MMAP_DMA |
-			((u64)h << UDRV_MMAP_BAR_SHIFT) : 0;
-	if (copy_to_user(arg, &l, sizeof(l))) {
-		/* The caller cannot learn the handle: undo. */
-		down_write(&uf->sem);
-		d = xa_erase(&uf->dmas, h);
-		if (d)
-			uf->num_dmas--;
-		up_write(&uf->sem);
-		if (d)
-			udrv_dma_destroy(d);
-		return -EFAULT;
+	if (!ret) {
+		l.hdma = d->handle;
+		l.mmap_offset = d->contig ? UDRV_MMAP_DMA |
+				((u64)d->handle << UDRV_MMAP_BAR_SHIFT) : 0;
 	}
-	return 0;
+	/* Too small a list: the caller learns how many entries. */
+	if ((!ret || ret == -EOVERFLOW) && copy_to_user(arg, &l, sizeof(l)))
+		ret = -EFAULT;
+	if (!ret)
+		ret = udrv_dma_publish(uf, d);
+	kvfree(list);
+	udrv_card_put(card);
+	if (ret)
+		udrv_dma_destroy(d);
+	return ret;
 }
 
 long udrv_ioctl_dma_unlock(struct udrv_file *uf, void __user *arg)
@@ -358,7 +516,7 @@ long udrv_ioctl_dma_unlock(struct udrv_file *uf, void __user *arg)
 	ret = udrv_copy_arg(&op, arg, sizeof(op));
 	if (ret)
 		return ret;
-	if (op.sync || op.pad)
+	if (op.sync || op.pad || op.offset || op.length)
 		return -EINVAL;
 	down_write(&uf->sem);
 	d = xa_erase(&uf->dmas, op.hdma);
@@ -371,11 +529,41 @@ long udrv_ioctl_dma_unlock(struct udrv_file *uf, void __user *arg)
 	return 0;
 }
 
+/*
+ * Syncs [offset, offset + length) of the buffer, segment by segment of
+ * the device's list, which covers the buffer's bytes in order.
+ */
+static void udrv_dma_sync_range(struct udrv_dma *d, u32 how, u64 offset,
+				u64 length)
+{
+	struct device *dev = &d->dev->pdev->dev;
+	struct scatterlist *sg;
+	u64 pos = 0, end = offset + length;
+	int i;
+
+	for_each_sgtable_dma_sg(&d->sgt, sg, i) {
+		u64 len = sg_dma_len(sg);
+		u64 from = max(offset, pos), to = min(end, pos + len);
+
+		if (from < to && how == UDRV_SYNC_FOR_CPU)
+			dma_sync_single_range_for_cpu(dev, sg_dma_address(sg),
+						      from - pos, to - from,
+						      d->dir);
+		else if (from < to)
+			dma_sync_single_range_for_device(dev,
+							 sg_dma_address(sg),
+							 from - pos, to - from,
+							 d->dir);
+		pos += len;
+		if (pos >= end)
+			break;
+	}
+}
+
 long udrv_ioctl_dma_sync(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_dma_op op;
 	struct udrv_dma *d;
-	struct device *dev;
 	int ret;
 
 	ret = udrv_copy_arg(&op, arg, sizeof(op));
@@ -387,17 +575,21 @@ long udrv_ioctl_dma_sync(struct udrv_file *uf, void __user *arg)
 	down_read(&uf->sem);
 	d = xa_load(&uf->dmas, op.hdma);
 	if (!d) {
-		up_read(&uf->sem);
-		return -EBADF;
+		ret = -EBADF;
+	} else if (op.offset >= d->bytes ||
+		   op.length > d->bytes - op.offset) {
+		ret = -ERANGE;
+	} else {
+		mutex_lock(&d->dev->lock);
+		/* Removal unmapped it: nothing to sync with any more. */
+		if (d->mapped)
+			udrv_dma_sync_range(d, op.sync, op.offset,
+					    op.length ? op.length :
+					    d->bytes - op.offset);
+		mutex_unlock(&d->dev->lock);
 	}
-	dev = &d->dev->pdev->dev;
-	/* Coherent buffers need none; on coherent platforms these are cheap */
-	if (d->mapped && op.sync == UDRV_SYNC_FOR_CPU)
-		dma_sync_sgtable_for_cpu(dev, &d->sgt, d->dir);
-	else if (d->mapped)
-		dma_sync_sgtable_for_device(dev, &d->sgt, d->dir);
 	up_read(&uf->sem);
-	return 0;
+	return ret;
 }
 
 long udrv_ioctl_dma_mask(struct udrv_file *uf, void __user *arg)
@@ -412,23 +604,59 @@ long udrv_ioctl_dma_mask(struct udrv_file *uf, void __user *arg)
 		return ret;
 	if (m.pad || m.bits < 12 || m.bits > 64)
 		return -EINVAL;
-	down_read(&uf->sem);
-	card = xa_load(&uf->cards, m.hcard);
-	if (!card) {
-		up_read(&uf->sem);
+	card = udrv_card_get(uf, m.hcard);
+	if (!card)
 		return -EBADF;
-	}
 	dev = card->dev;
 	mutex_lock(&dev->lock);
-	if (dev->dma_count)
+	if (dev->gone)
+		ret = -EIO;
+	else if (dev->dma_count)
 		ret = -EBUSY;	/* not under live mappings */
 	else if (dma_set_mask_and_coherent(&dev->pdev->dev,
 					   DMA_BIT_MASK(m.bits)))
 		ret = -EDOM;
 	mutex_unlock(&dev->lock);
-	up_read(&uf->sem);
+	udrv_card_put(card);
 	return ret;
 }
+
+static void udrv_dma_vm_open(struct vm_area_struct *vma)
+{
+	struct udrv_dma *d = vma->vm_private_data;
+
+	kref_get(&d->kref);
+}
+
+static void udrv_dma_vm_close(struct vm_area_struct *vma)
+{
+	udrv_dma_put(vma->vm_private_data);
+}
+
+/* Filled at fault time, under map_lock: see mmap.c for why. */
+static vm_fault_t udrv_dma_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct udrv_dma *d = vma->vm_private_data;
+	unsigned long base = (UDRV_MMAP_DMA | ((u64)d->handle <<
+					       UDRV_MMAP_BAR_SHIFT)) >>
+			     PAGE_SHIFT;
+	unsigned long i = vmf->pgoff - base;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	mutex_lock(&d->map_lock);
+	if (!d->revoked && i < d->npages)
+		ret = vmf_insert_pfn(vma, vmf->address & PAGE_MASK,
+				     page_to_pfn(d->pages[i]));
+	mutex_unlock(&d->map_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct udrv_dma_vm_ops = {
+	.open = udrv_dma_vm_open,
+	.close = udrv_dma_vm_close,
+	.fault = udrv_dma_fault,
+};
 
 /* mmap of a contiguous buffer; called with the offset's DMA bit set. */
 int udrv_dma_mmap(struct udrv_file *uf, struct vm_area_struct *vma, u64 off)
@@ -444,16 +672,18 @@ int udrv_dma_mmap(struct udrv_file *uf, struct vm_area_struct *vma, u64 off)
 	d = xa_load(&uf->dmas, h);
 	if (!d) {
 		ret = -EBADF;
-	} else if (d->cpu && size <= d->alloc) {
-		vma->vm_pgoff = 0;
-		udrv_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND |
-				  VM_DONTDUMP);
-		ret = dma_mmap_coherent(&d->dev->pdev->dev, vma, d->cpu,
-					d->dma_addr, size);
-		vma->vm_pgoff = off >> PAGE_SHIFT;
+	} else if (d->contig && size <= d->npages << PAGE_SHIFT) {
+		kref_get(&d->kref);
+		ret = 0;
 	}
 	up_read(&uf->sem);
-	return ret;
+	if (ret)
+		return ret;
+	udrv_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY |
+			  VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_private_data = d;
+	vma->vm_ops = &udrv_dma_vm_ops;
+	return 0;
 }
 
 /*

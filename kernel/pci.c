@@ -161,6 +161,7 @@ static int udrv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	init_rwsem(&dev->io_sem);
 	mutex_init(&dev->lock);
 	INIT_LIST_HEAD(&dev->cards);
+	INIT_LIST_HEAD(&dev->dmas);
 	dev->pdev = pci_dev_get(pdev);
 
 	ret = pci_enable_device(pdev);
@@ -194,8 +195,11 @@ err_free:
 
 /*
  * Unbind or hot-removal while cards may still be registered: the owners'
- * handles stay valid but every access now fails with -EIO, and their BAR
- * mappings are zapped so no stale pointer reaches the hardware.
+ * handles stay valid but every access now fails with -EIO.  Nothing that
+ * needs the device survives this function: interrupts are freed, every
+ * mapping of its BARs and DMA buffers is revoked and zapped, and every
+ * buffer is unmapped from the device (behind an IOMMU: from its domain,
+ * which goes with the device).  The buffers' pages wait for their owners.
  */
 static void udrv_remove(struct pci_dev *pdev)
 {
@@ -210,12 +214,14 @@ static void udrv_remove(struct pci_dev *pdev)
 	mutex_lock(&dev->lock);
 	/* Interrupts first: no handler may touch the BARs unmapped below. */
 	udrv_irq_release(dev, NULL, UDRV_STOP_REMOVED);
+	/* Then no more DMA, before the buffers' mappings go. */
+	pci_clear_master(pdev);
 	dev->gone = true;
 	list_for_each_entry(card, &dev->cards, dev_node)
 		udrv_card_zap(card);
+	udrv_dma_remove_dev(dev);
 	mutex_unlock(&dev->lock);
 	udrv_bars_release(dev);
-	pci_clear_master(pdev);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
 	up_write(&dev->io_sem);

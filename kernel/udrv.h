@@ -3,9 +3,17 @@
  * udrv.h - internal structures of the udrv kernel agent.
  *
  * Lifetimes: a udrv_dev lives from probe until its last reference (the
- * probe's own, dropped at remove, and one per card registration).  A
- * udrv_card lives from register until unregister or the release of the
- * file that registered it.  A udrv_file lives as long as the open file.
+ * probe's own, dropped at remove, and one per card).  A udrv_card is
+ * registered from REGISTER until unregister or the release of its file;
+ * its structure lives on while a user mapping of its BARs refers to it,
+ * revoked, so that the mapping faults with SIGBUS.  A DMA buffer is the
+ * same: its pages go at unlock, its structure with its last mapping.  A
+ * udrv_file lives as long as the open file (its mappings hold the file).
+ *
+ * Lock order: mmap_lock, then uf->sem, then dev->io_sem, then dev->lock.
+ * Page faults on udrv mappings come in holding mmap_lock, so none of these
+ * is ever held while touching user memory (copy_*_user, get/put_user,
+ * pin_user_pages, account_locked_vm).
  */
 #ifndef UDRV_INTERNAL_H
 #define UDRV_INTERNAL_H
@@ -50,14 +58,17 @@ struct udrv_dev {
 	/* interrupts, if enabled: set under lock, looked up under RCU */
 	struct udrv_irq __rcu *irq;
 	unsigned int dma_count;		/* DMA buffers of all owners */
+	struct list_head dmas;		/* their udrv_dma, under lock */
 	struct udrv_bar bar[UDRV_MAX_BARS];
 };
 
 struct udrv_card {
+	struct kref kref;		/* registration, mappings, users */
+	bool revoked;			/* under dev->io_sem: mappings fault */
 	u32 handle;
 	u32 options;
 	struct udrv_dev *dev;		/* holds a reference */
-	struct udrv_file *file;
+	struct udrv_file *file;		/* outlives the card's mappings */
 	struct list_head dev_node;	/* on dev->cards, under dev->lock */
 	struct udrv_xfer *cleanup;	/* under file->sem (write) */
 	u32 num_cleanup;
@@ -88,6 +99,7 @@ long udrv_ioctl_dma_sync(struct udrv_file *uf, void __user *arg);
 long udrv_ioctl_dma_mask(struct udrv_file *uf, void __user *arg);
 int udrv_dma_mmap(struct udrv_file *uf, struct vm_area_struct *vma, u64 off);
 void udrv_dma_release_card(struct udrv_file *uf, struct udrv_card *card);
+void udrv_dma_remove_dev(struct udrv_dev *dev);
 void udrv_dma_stats(long *buffers, long *pinned);
 
 /* pci.c */
@@ -114,6 +126,8 @@ bool udrv_file_owns_pdev(struct udrv_file *uf, struct pci_dev *pdev);
 struct udrv_dev *udrv_file_get_dev(struct udrv_file *uf, u32 hcard);
 void udrv_file_put_dev(struct udrv_file *uf, struct udrv_dev *dev);
 void udrv_card_zap(struct udrv_card *card);
+struct udrv_card *udrv_card_get(struct udrv_file *uf, u32 hcard);
+void udrv_card_put(struct udrv_card *card);
 
 /* xfer.c */
 int udrv_xfer_check(struct udrv_dev *dev, const struct udrv_xfer *x,

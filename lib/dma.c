@@ -21,6 +21,7 @@
  * return at once, without an ioctl.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -375,8 +376,9 @@ uint32_t WD_DMAUnlock(int hWD, WD_DMA *dma)
 	return err ? handle_fail(err, __func__, hdma) : WD_STATUS_SUCCESS;
 }
 
+/* [offset, offset + bytes) of the buffer; bytes 0: to its end. */
 static uint32_t dma_sync(const char *fn, int hwd, const WD_DMA *dma,
-			 uint32_t dir)
+			 uint32_t dir, uint64_t offset, uint64_t bytes)
 {
 	struct udrv_dma_op op;
 	uint32_t st = check_dma(fn, hwd, dma);
@@ -384,24 +386,44 @@ static uint32_t dma_sync(const char *fn, int hwd, const WD_DMA *dma,
 
 	if (st)
 		return st;
+	if (offset >= dma->bytes || bytes > dma->bytes - offset)
+		return udrv_fail(WD_INVALID_PARAMETER,
+				 "%s: range [%" PRIu64 ", +%" PRIu64
+				 ") is outside the %" PRIu64 "-byte buffer",
+				 fn, offset, bytes, dma->bytes);
 	if (dma->options & DMA_KERNEL_BUFFER_ALLOC)
 		return WD_STATUS_SUCCESS;	/* coherent */
 	memset(&op, 0, sizeof(op));
 	op.size = sizeof(op);
 	op.hdma = dma->hDma;
 	op.sync = dir;
+	op.offset = offset;
+	op.length = bytes;
 	err = udrv_ioctl(hwd, UDRV_IOC_DMA_SYNC, &op);
 	return err ? handle_fail(err, fn, dma->hDma) : WD_STATUS_SUCCESS;
 }
 
 uint32_t WD_DMASyncCpu(int hWD, WD_DMA *dma)
 {
-	return dma_sync(__func__, hWD, dma, UDRV_SYNC_FOR_CPU);
+	return dma_sync(__func__, hWD, dma, UDRV_SYNC_FOR_CPU, 0, 0);
 }
 
 uint32_t WD_DMASyncIo(int hWD, WD_DMA *dma)
 {
-	return dma_sync(__func__, hWD, dma, UDRV_SYNC_FOR_DEVICE);
+	return dma_sync(__func__, hWD, dma, UDRV_SYNC_FOR_DEVICE, 0, 0);
+}
+
+uint32_t WD_DMASyncCpuRange(int hWD, WD_DMA *dma, uint64_t offset,
+			    uint64_t bytes)
+{
+	return dma_sync(__func__, hWD, dma, UDRV_SYNC_FOR_CPU, offset, bytes);
+}
+
+uint32_t WD_DMASyncIoRange(int hWD, WD_DMA *dma, uint64_t offset,
+			   uint64_t bytes)
+{
+	return dma_sync(__func__, hWD, dma, UDRV_SYNC_FOR_DEVICE, offset,
+			bytes);
 }
 
 /* `dev` as in lock_fail. */
@@ -603,7 +625,8 @@ uint32_t WDC_DMABufUnlock(WD_DMA *dma)
  * The handle a buffer was locked on: the record's for a WDC_ buffer (the
  * library may be closed while the device is open), else the library's.
  */
-static uint32_t wdc_sync(const char *fn, WD_DMA *dma, uint32_t dir)
+static uint32_t wdc_sync(const char *fn, WD_DMA *dma, uint32_t dir,
+			 uint64_t offset, uint64_t bytes)
 {
 	bool known = false, gone = false;
 	struct dma_rec *r;
@@ -632,15 +655,25 @@ static uint32_t wdc_sync(const char *fn, WD_DMA *dma, uint32_t dir)
 					 "%s: the udrv library is not open: call WDC_DriverOpen() first",
 					 fn);
 	}
-	return dma_sync(fn, hwd, dma, dir);
+	return dma_sync(fn, hwd, dma, dir, offset, bytes);
 }
 
 uint32_t WDC_DMASyncCpu(WD_DMA *dma)
 {
-	return wdc_sync(__func__, dma, UDRV_SYNC_FOR_CPU);
+	return wdc_sync(__func__, dma, UDRV_SYNC_FOR_CPU, 0, 0);
 }
 
 uint32_t WDC_DMASyncIo(WD_DMA *dma)
 {
-	return wdc_sync(__func__, dma, UDRV_SYNC_FOR_DEVICE);
+	return wdc_sync(__func__, dma, UDRV_SYNC_FOR_DEVICE, 0, 0);
+}
+
+uint32_t WDC_DMASyncCpuRange(WD_DMA *dma, uint64_t offset, uint64_t bytes)
+{
+	return wdc_sync(__func__, dma, UDRV_SYNC_FOR_CPU, offset, bytes);
+}
+
+uint32_t WDC_DMASyncIoRange(WD_DMA *dma, uint64_t offset, uint64_t bytes)
+{
+	return wdc_sync(__func__, dma, UDRV_SYNC_FOR_DEVICE, offset, bytes);
 }

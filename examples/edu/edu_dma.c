@@ -198,8 +198,12 @@ static void round_trip(WDC_DEVICE_HANDLE dev, struct completion *c,
 		acpu[i] = (uint8_t)x;
 	}
 	memset(bcpu, 0, BYTES);
-	/* The device may read a, and write b, from here on. */
-	if (WDC_DMASyncIo(a) || WDC_DMASyncIo(b)) {
+	/*
+	 * The device may read a, and write b, from here on.  Only the bytes
+	 * it moves need syncing: with bounce buffers or a large SG list, a
+	 * whole-buffer sync would cost far more.
+	 */
+	if (WDC_DMASyncIoRange(a, 0, BYTES) || WDC_DMASyncIoRange(b, 0, BYTES)) {
 		lib_failed("sync for the device");
 		return;
 	}
@@ -208,7 +212,7 @@ static void round_trip(WDC_DEVICE_HANDLE dev, struct completion *c,
 	if (!move(dev, c, a, b, BYTES))
 		return;
 	/* And the CPU sees what the device wrote. */
-	if (WDC_DMASyncCpu(b)) {
+	if (WDC_DMASyncCpuRange(b, 0, BYTES)) {
 		lib_failed("sync for the CPU");
 		return;
 	}

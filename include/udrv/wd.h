@@ -228,6 +228,11 @@ uint32_t WD_DMALock(int hWD, uint32_t hCard, WD_DMA *dma);
 uint32_t WD_DMAUnlock(int hWD, WD_DMA *dma);
 uint32_t WD_DMASyncCpu(int hWD, WD_DMA *dma);
 uint32_t WD_DMASyncIo(int hWD, WD_DMA *dma);
+/* udrv additions: sync only [offset, offset + bytes); bytes 0 = to the end */
+uint32_t WD_DMASyncCpuRange(int hWD, WD_DMA *dma, uint64_t offset,
+			    uint64_t bytes);
+uint32_t WD_DMASyncIoRange(int hWD, WD_DMA *dma, uint64_t offset,
+			   uint64_t bytes);
 uint32_t WD_SetDmaMask(int hWD, uint32_t hCard, unsigned int bits);
 
 /* Kernel PlugIn */

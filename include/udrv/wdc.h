@@ -100,6 +100,9 @@ uint32_t WDC_DMASGBufLock(WDC_DEVICE_HANDLE dev, void *buf, uint32_t options,
 uint32_t WDC_DMABufUnlock(WD_DMA *dma);
 uint32_t WDC_DMASyncCpu(WD_DMA *dma);
 uint32_t WDC_DMASyncIo(WD_DMA *dma);
+/* udrv additions: sync only [offset, offset + bytes); bytes 0 = to the end */
+uint32_t WDC_DMASyncCpuRange(WD_DMA *dma, uint64_t offset, uint64_t bytes);
+uint32_t WDC_DMASyncIoRange(WD_DMA *dma, uint64_t offset, uint64_t bytes);
 
 /* Kernel PlugIn */
 uint32_t WDC_KernelPlugInOpen(WDC_DEVICE_HANDLE dev, const char *name,

@@ -11,6 +11,8 @@ run() {
 }
 run t_dma_iommu
 run edu_dma	# its scatter-gather part needs the IOMMU in a 1 GiB guest
+# Last: it removes the edu.
+run t_iommu_life
 if rmmod udrv; then
 	echo "ok - rmmod udrv after the IOMMU tests"
 else

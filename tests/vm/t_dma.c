@@ -269,6 +269,52 @@ static void test_bad(WDC_DEVICE_HANDLE d, WD_PCI_SLOT other)
 		tap_ok(ioctl(fd, UDRV_IOC_DMA_LOCK, &l) < 0 && errno == EINVAL,
 		       "agent: zero size -> EINVAL");
 	}
+	/* Ranged sync (defect 17): checked in the library and the agent. */
+	{
+		static uint8_t sgb[5 * 4096 + 100];
+		struct udrv_dma_op op;
+		int fd = WDC_GetWDHandle();
+
+		st = WDC_DMASGBufLock(d, sgb + 100, WD_DMA_TO_FROM_DEVICE,
+				      5 * 4096, &dma);
+		tap_status(st, WD_STATUS_SUCCESS, "SG buffer for ranged syncs");
+		if (!st) {
+			tap_status(WDC_DMASyncCpuRange(dma, 4000, 200),
+				   WD_STATUS_SUCCESS,
+				   "ranged sync across a page boundary");
+			tap_status(WDC_DMASyncIoRange(dma, 5 * 4096 - 1, 1),
+				   WD_STATUS_SUCCESS, "ranged sync of the last byte");
+			tap_status(WDC_DMASyncIoRange(dma, 8192, 0),
+				   WD_STATUS_SUCCESS, "ranged sync to the end");
+			tap_status(WDC_DMASyncCpuRange(dma, 5 * 4096, 0),
+				   WD_INVALID_PARAMETER,
+				   "ranged sync starting past the end refused");
+			tap_status(WDC_DMASyncCpuRange(dma, 4096, 4 * 4096 + 1),
+				   WD_INVALID_PARAMETER,
+				   "ranged sync running past the end refused");
+			memset(&op, 0, sizeof(op));
+			op.size = sizeof(op);
+			op.hdma = dma->hDma;
+			op.sync = UDRV_SYNC_FOR_CPU;
+			op.offset = 4096;
+			op.length = 4 * 4096 + 1;
+			tap_ok(ioctl(fd, UDRV_IOC_DMA_SYNC, &op) < 0 &&
+			       errno == ERANGE,
+			       "agent: sync range past the end -> ERANGE");
+			op.offset = ~0ULL;
+			op.length = 2;
+			tap_ok(ioctl(fd, UDRV_IOC_DMA_SYNC, &op) < 0 &&
+			       errno == ERANGE,
+			       "agent: sync range wrapping around -> ERANGE");
+			op.sync = 0;
+			op.offset = 1;
+			op.length = 0;
+			tap_ok(ioctl(fd, UDRV_IOC_DMA_UNLOCK, &op) < 0 &&
+			       errno == EINVAL,
+			       "agent: unlock with a range -> EINVAL");
+			WDC_DMABufUnlock(dma);
+		}
+	}
 	st = WDC_DMAContigBufLock(d, &p, 0, 4096, &dma);
 	tap_status(WDC_DMABufUnlock(dma), WD_STATUS_SUCCESS, "unlock once");
 	{
