@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * dma.c: DMA buffers of a registered card, through the kernel DMA API only.
  *
