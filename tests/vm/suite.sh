@@ -12,6 +12,8 @@ run() {
 	fi
 }
 
+kmemleak.sh clear
+
 for t in t_pci t_edu t_bad t_owner t_abi t_iobar t_subpage t_irq t_msix t_dma t_unbind t_fuzz; do
 	run "$t"
 done
@@ -32,3 +34,5 @@ if [ ! -e /dev/udrv ]; then
 else
 	echo "not ok - /dev/udrv still exists after rmmod"
 fi
+# Last of all, with udrv.ko gone: what it allocated and never freed.
+kmemleak.sh check
