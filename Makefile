@@ -6,6 +6,9 @@
 #   make static       statically linked guest programs into build/static/bin
 #   make check        host tests (plain + ASan/UBSan) and the VM suite on both
 #                     kernel lines; ends with "N passed, N failed"
+#   make check-debug  the VM suite and a longer fuzzer run on a KASAN/lockdep
+#                     debug kernel (vm/debug-kernel: built once per machine,
+#                     ~8 min, then cached); ends with "N passed, N failed"
 #   make demo         boots the VM with edu and runs the sample driver
 #   make bench        register, interrupt and DMA benchmarks in the VM
 #   make install      PREFIX/DESTDIR: headers, libudrv, udrv.pc, udrvctl
@@ -41,8 +44,8 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
           $(lastword $(sort $(wildcard /lib/modules/*-cloud-amd64/build))))
 KOUT  = $(B)/kmod/$(shell basename $$(dirname $(KDIR)))
 
-.PHONY: all lib examples unit module static check check-host check-vm demo bench install \
-        clean checkpatch
+.PHONY: all lib examples unit module static check check-host check-vm check-debug demo bench \
+        install clean checkpatch
 
 all: lib $(B)/bin/udrvctl examples unit
 
@@ -154,6 +157,9 @@ check-host: unit
 
 check-vm:
 	tests/run-vm
+
+check-debug:
+	tests/run-debug
 
 demo:
 	vm/run -- 'edu_demo && edu_irq'

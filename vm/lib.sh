@@ -32,11 +32,23 @@ vm_kernels_buildable() {
 }
 
 # Resolve a kernel spec to an installed version: "6.1" and "6.12" mean the
-# newest installed kernel of that line, a full version string stands for itself.
+# newest installed kernel of that line, "debug" the one vm/debug-kernel
+# installed, a full version string stands for itself.
 vm_kernel_resolve() {
-	local spec=${1:-6.1} v best=
+	local spec=${1:-6.1} f v best=
 	if [ -e "/boot/vmlinuz-$spec" ]; then
 		printf '%s\n' "$spec"
+		return 0
+	fi
+	if [ "$spec" = debug ]; then
+		for f in /boot/vmlinuz-*-udrv-debug; do
+			[ -e "$f" ] && best=${f#/boot/vmlinuz-}
+		done
+		[ -n "$best" ] || {
+			vm_say "no debug kernel installed (build it with vm/debug-kernel)"
+			return 1
+		}
+		printf '%s\n' "$best"
 		return 0
 	fi
 	for v in $(vm_kernels_installed); do

@@ -9,6 +9,7 @@ run() {
 		echo "not ok - $1 exited with status $rc"
 	fi
 }
+kmemleak.sh clear
 run t_dma_iommu
 run edu_dma	# its scatter-gather part needs the IOMMU in a 1 GiB guest
 # Last: it removes the edu.
@@ -18,3 +19,4 @@ if rmmod udrv; then
 else
 	echo "not ok - rmmod udrv after the IOMMU tests"
 fi
+kmemleak.sh check

@@ -12,7 +12,24 @@ run() {
 	fi
 }
 
-for t in t_pci t_edu t_bad t_owner t_abi t_iobar t_subpage t_irq t_msix t_dma t_race t_unbind t_fuzz; do
+kmemleak.sh clear
+
+# One program per line: branches that add tests merge without conflicts.
+for t in \
+	t_pci \
+	t_edu \
+	t_bad \
+	t_owner \
+	t_abi \
+	t_iobar \
+	t_subpage \
+	t_irq \
+	t_msix \
+	t_dma \
+	t_race \
+	t_unbind \
+	t_fuzz \
+	; do
 	run "$t"
 done
 [ -x /bin/t_udrvctl.sh ] && run t_udrvctl.sh
@@ -32,3 +49,5 @@ if [ ! -e /dev/udrv ]; then
 else
 	echo "not ok - /dev/udrv still exists after rmmod"
 fi
+# Last of all, with udrv.ko gone: what it allocated and never freed.
+kmemleak.sh check
