@@ -2,7 +2,7 @@
 /*
  * wd.h - udrv types, status codes and the low-level WD_ calls (one ioctl
  * each).  The names follow the published WinDriver API; the types are C99.
- * See docs/api.md and shared/API-REFERENCE.md for the semantics.
+ * See docs/api.md for the semantics and udrv's additions.
  */
 #ifndef UDRV_WD_H
 #define UDRV_WD_H
