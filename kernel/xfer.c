@@ -51,6 +51,9 @@ int udrv_xfer_check(struct udrv_dev *dev, const struct udrv_xfer *x,
 	}
 	if (x->addr >= b->len || span > b->len - x->addr)
 		return -ERANGE;
+	if ((x->cmd & UDRV_CMD_WRITE) &&
+	    udrv_range_protected(dev, x->bar, x->addr, span))
+		return -EACCES;
 	return 0;
 }
 
