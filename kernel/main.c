@@ -170,6 +170,17 @@ static long udrv_compat_ioctl(struct file *file, unsigned int cmd,
 }
 #endif
 
+/*
+ * A 32-bit process can still hold a descriptor with cards (inherited from
+ * a 64-bit one): it is refused here too, with the same error.
+ */
+static int udrv_mmap_native(struct file *file, struct vm_area_struct *vma)
+{
+	if (in_compat_syscall())
+		return -ENOEXEC;
+	return udrv_mmap(file, vma);
+}
+
 static const struct file_operations udrv_fops = {
 	.owner = THIS_MODULE,
 	.open = udrv_open,
@@ -178,7 +189,7 @@ static const struct file_operations udrv_fops = {
 #ifdef CONFIG_COMPAT
 	.compat_ioctl = udrv_compat_ioctl,
 #endif
-	.mmap = udrv_mmap,
+	.mmap = udrv_mmap_native,
 	.llseek = noop_llseek,
 };
 
