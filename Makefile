@@ -130,6 +130,17 @@ $(B)/static/bin/%.sh: bench/%.sh
 	@mkdir -p $(dir $@)
 	install -m 0755 $< $@
 
+# ---- one 32-bit program: the agent refuses 32-bit callers (tests/vm/m32) --
+# Needs gcc -m32 with a static 32-bit libc (gcc-multilib, see vm/deps).
+M32_SRCS := $(wildcard tests/vm/m32/*.c) $(VM_COMMON) $(LIB_SRCS)
+$(B)/static32-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -D_FILE_OFFSET_BITS=64 $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+$(B)/static/bin/t_m32: $(M32_SRCS:%.c=$(B)/static32-obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -static $(CFLAGS) -o $@ $^ -lpthread
+static: $(B)/static/bin/t_m32
+
 # ---- bench/peers: the interrupt benchmark's peers (bench/irq.sh) ---------
 # irq_uio, irq_vfio: self-contained static programs without libudrv.
 PEER_BINS := $(patsubst bench/peers/%.c,$(B)/static/bin/%,$(wildcard bench/peers/*.c))

@@ -60,7 +60,8 @@ bool udrv_file_owns_pdev(struct udrv_file *uf, struct pci_dev *pdev)
 
 	down_read(&uf->sem);
 	xa_for_each(&uf->cards, h, card) {
-		if (card->dev->pdev == pdev) {
+		/* A card of an earlier binding owns nothing any more. */
+		if (card->dev->pdev == pdev && !READ_ONCE(card->dev->gone)) {
 			owns = true;
 			break;
 		}

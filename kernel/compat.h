@@ -24,4 +24,14 @@ static inline void udrv_vm_flags_set(struct vm_area_struct *vma,
 #endif
 }
 
+static inline void udrv_vm_flags_clear(struct vm_area_struct *vma,
+				       unsigned long flags)
+{
+#ifdef UDRV_HAVE_VM_FLAGS_SET
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
 #endif /* UDRV_COMPAT_H */

@@ -4,7 +4,9 @@
  * bytes without CAP_SYS_ADMIN, as sysfs does); only a device bound to udrv
  * and registered by the caller can be written, and never the registers the
  * agent owns: the BARs, the ROM BAR, the decode / bus-master / INTx-disable
- * bits of the command register and the MSI and MSI-X capabilities.
+ * bits of the command register and the MSI and MSI-X capabilities; nor
+ * those the kernel owns: FLR, power state, SR-IOV, Resizable BAR and a
+ * bridge's routing registers.  Those get -EACCES, a non-owner -EPERM.
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -32,7 +34,105 @@ static u32 udrv_msi_cap_len(struct pci_dev *pdev)
 	return len;
 }
 
-/* -EACCES if [off, off+len) writes a register the agent owns. */
+/*
+ * The value a 16-bit register at `reg` would have after writing buf to
+ * [off, off+len); *cur gets its value now.
+ */
+static u16 udrv_reg_after(struct pci_dev *pdev, u32 reg, u32 off, u32 len,
+			  const u8 *buf, u16 *cur)
+{
+	u16 new;
+	u32 i;
+
+	pci_read_config_word(pdev, reg, cur);
+	new = *cur;
+	for (i = 0; i < 2; i++) {
+		u32 at = reg + i;
+
+		if (at >= off && at < off + len) {
+			new &= ~(0xff << (8 * i));
+			new |= buf[at - off] << (8 * i);
+		}
+	}
+	return new;
+}
+
+/* A register whose bits in `mask` may not change. */
+static bool udrv_bits_change(struct pci_dev *pdev, u32 reg, u16 mask,
+			     u32 off, u32 len, const u8 *buf)
+{
+	u16 cur, new;
+
+	if (!udrv_overlaps(off, len, reg, reg + 2))
+		return false;
+	new = udrv_reg_after(pdev, reg, off, len, buf, &cur);
+	return (new ^ cur) & mask;
+}
+
+/* A register whose bits in `mask` may not be written as 1 (they trigger). */
+static bool udrv_bits_set(struct pci_dev *pdev, u32 reg, u16 mask, u32 off,
+			  u32 len, const u8 *buf)
+{
+	u16 cur;
+
+	if (!udrv_overlaps(off, len, reg, reg + 2))
+		return false;
+	return udrv_reg_after(pdev, reg, off, len, buf, &cur) & mask;
+}
+
+static bool udrv_ext_cap_hit(struct pci_dev *pdev, int id, u32 off, u32 len)
+{
+	u32 ctrl, nbars;
+	int cap = pci_find_ext_capability(pdev, id);
+
+	if (!cap)
+		return false;
+	if (id == PCI_EXT_CAP_ID_SRIOV)
+		return udrv_overlaps(off, len, cap,
+				     cap + PCI_EXT_CAP_SRIOV_SIZEOF);
+	/* Resizable BAR: the header, then one capability+control per BAR */
+	pci_read_config_dword(pdev, cap + PCI_REBAR_CTRL, &ctrl);
+	nbars = (ctrl & PCI_REBAR_CTRL_NBAR_MASK) >> PCI_REBAR_CTRL_NBAR_SHIFT;
+	return udrv_overlaps(off, len, cap, cap + 4 + 8 * max(nbars, 1u));
+}
+
+/*
+ * Registers that would pull the device out from under the kernel: a reset
+ * (FLR), a power-state change (the BARs stop decoding and the kernel's
+ * saved state goes stale), VFs, BAR sizes, and a bridge's bus numbers,
+ * windows and bridge control (they route other devices' traffic).
+ */
+static bool udrv_cfg_kernel_owned(struct pci_dev *pdev, u32 off, u32 len,
+				  const u8 *buf)
+{
+	int af;
+
+	if (pdev->pcie_cap &&
+	    udrv_bits_set(pdev, pdev->pcie_cap + PCI_EXP_DEVCTL,
+			  PCI_EXP_DEVCTL_BCR_FLR, off, len, buf))
+		return true;
+	if (pdev->pm_cap &&
+	    udrv_bits_change(pdev, pdev->pm_cap + PCI_PM_CTRL,
+			     PCI_PM_CTRL_STATE_MASK, off, len, buf))
+		return true;
+	af = pci_find_capability(pdev, PCI_CAP_ID_AF);
+	if (af && udrv_bits_set(pdev, af + PCI_AF_CTRL, PCI_AF_CTRL_FLR, off,
+				len, buf))
+		return true;
+	if (off + len > PCI_CFG_SPACE_SIZE &&
+	    (udrv_ext_cap_hit(pdev, PCI_EXT_CAP_ID_SRIOV, off, len) ||
+	     udrv_ext_cap_hit(pdev, PCI_EXT_CAP_ID_REBAR, off, len)))
+		return true;
+	if (pdev->hdr_type == PCI_HEADER_TYPE_BRIDGE &&
+	    (udrv_overlaps(off, len, PCI_PRIMARY_BUS, PCI_CAPABILITY_LIST) ||
+	     udrv_overlaps(off, len, PCI_ROM_ADDRESS1, PCI_ROM_ADDRESS1 + 4) ||
+	     udrv_overlaps(off, len, PCI_BRIDGE_CONTROL,
+			   PCI_BRIDGE_CONTROL + 2)))
+		return true;
+	return false;
+}
+
+/* -EACCES if [off, off+len) writes a register the agent or kernel owns. */
 static int udrv_cfg_write_allowed(struct pci_dev *pdev, u32 off, u32 len,
 				  const u8 *buf)
 {
@@ -47,24 +147,10 @@ static int udrv_cfg_write_allowed(struct pci_dev *pdev, u32 off, u32 len,
 	    udrv_overlaps(off, len, pdev->msix_cap,
 			  pdev->msix_cap + PCI_CAP_MSIX_SIZEOF))
 		return -EACCES;
-	if (udrv_overlaps(off, len, PCI_COMMAND, PCI_COMMAND + 2)) {
-		u16 cur, new;
-		u32 i;
-
-		/* The command register passes if the owned bits keep. */
-		pci_read_config_word(pdev, PCI_COMMAND, &cur);
-		new = cur;
-		for (i = 0; i < 2; i++) {
-			u32 at = PCI_COMMAND + i;
-
-			if (at >= off && at < off + len) {
-				new &= ~(0xff << (8 * i));
-				new |= buf[at - off] << (8 * i);
-			}
-		}
-		if ((new ^ cur) & UDRV_CMD_OWNED)
-			return -EACCES;
-	}
+	if (udrv_bits_change(pdev, PCI_COMMAND, UDRV_CMD_OWNED, off, len, buf))
+		return -EACCES;
+	if (udrv_cfg_kernel_owned(pdev, off, len, buf))
+		return -EACCES;
 	return 0;
 }
 
@@ -103,6 +189,42 @@ static int udrv_cfg_rw(struct pci_dev *pdev, u32 off, u32 len, u8 *buf,
 	return 0;
 }
 
+/* A card of this file on this very device (not on an earlier binding). */
+static bool udrv_dev_owned_by(struct udrv_dev *dev, struct udrv_file *uf)
+{
+	struct udrv_card *card;
+
+	lockdep_assert_held(&dev->lock);
+	if (dev->gone)
+		return false;
+	list_for_each_entry(card, &dev->cards, dev_node)
+		if (card->file == uf)
+			return true;
+	return false;
+}
+
+/*
+ * Ownership, the filter and the write under dev->lock: the owner cannot
+ * change in between, and the agent's own read-modify-writes of the command
+ * register (bus mastering, INTx masking) run under the same lock, so a
+ * write that keeps their bits cannot undo them.
+ */
+static int udrv_cfg_write(struct udrv_file *uf, struct udrv_dev *dev,
+			  u32 off, u32 len, u8 *buf)
+{
+	int ret;
+
+	mutex_lock(&dev->lock);
+	if (!udrv_dev_owned_by(dev, uf))
+		ret = -EPERM;
+	else
+		ret = udrv_cfg_write_allowed(dev->pdev, off, len, buf);
+	if (!ret)
+		ret = udrv_cfg_rw(dev->pdev, off, len, buf, true);
+	mutex_unlock(&dev->lock);
+	return ret;
+}
+
 long udrv_ioctl_config(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_config c;
@@ -120,6 +242,9 @@ long udrv_ioctl_config(struct udrv_file *uf, void __user *arg)
 		return -EINVAL;
 	if (c.bytes > UDRV_CFG_EXTENDED || c.offset >= UDRV_CFG_EXTENDED)
 		return -ERANGE;
+	/* Writing needs a file opened for writing, like every mutation */
+	if (c.write && !uf->writable)
+		return -EBADF;
 	ubuf = udrv_user_ptr(c.buf);
 
 	dev = udrv_dev_get_by_slot(&c.slot, &pdev);
@@ -129,17 +254,13 @@ long udrv_ioctl_config(struct udrv_file *uf, void __user *arg)
 		ret = -ERANGE;
 		goto out;
 	}
+	/* Writing needs a registration of this file, reading more needs root */
 	if (c.write && !dev) {
 		ret = -EPERM;
 		goto out;
 	}
-	/* Writing needs a registration of this file, reading more needs root */
-	if (c.write && !udrv_file_owns_pdev(uf, pdev)) {
-		ret = -EPERM;
-		goto out;
-	}
-	if (!c.write && c.offset + c.bytes > UDRV_CFG_UNPRIV &&
-	    !capable(CAP_SYS_ADMIN) && !udrv_file_owns_pdev(uf, pdev)) {
+	if (!c.write && c.offset + c.bytes > UDRV_CFG_UNPRIV && !uf->admin &&
+	    !udrv_file_owns_pdev(uf, pdev)) {
 		ret = -EPERM;
 		goto out;
 	}
@@ -149,13 +270,10 @@ long udrv_ioctl_config(struct udrv_file *uf, void __user *arg)
 		goto out;
 	}
 	if (c.write) {
-		if (copy_from_user(buf, ubuf, c.bytes)) {
+		if (copy_from_user(buf, ubuf, c.bytes))
 			ret = -EFAULT;
-			goto out;
-		}
-		ret = udrv_cfg_write_allowed(pdev, c.offset, c.bytes, buf);
-		if (!ret)
-			ret = udrv_cfg_rw(pdev, c.offset, c.bytes, buf, true);
+		else
+			ret = udrv_cfg_write(uf, dev, c.offset, c.bytes, buf);
 	} else {
 		ret = udrv_cfg_rw(pdev, c.offset, c.bytes, buf, false);
 		if (!ret && copy_to_user(ubuf, buf, c.bytes))

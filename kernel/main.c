@@ -50,6 +50,12 @@ static int udrv_open(struct inode *inode, struct file *file)
 	xa_init(&uf->cards);
 	xa_init(&uf->dmas);
 	uf->mapping = file->f_mapping;
+	/*
+	 * Privilege is the opener's, as for any device node: a descriptor
+	 * passed to another process carries exactly what it was opened with.
+	 */
+	uf->admin = capable(CAP_SYS_ADMIN);
+	uf->writable = file->f_mode & FMODE_WRITE;
 	file->private_data = uf;
 	return 0;
 }
@@ -79,11 +85,31 @@ static long udrv_ioctl_version(void __user *arg)
 	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+/*
+ * A file opened read-only may look (version, scan, card info, config
+ * reads) but not change a device: everything else starts with a
+ * registration or acts on one, and refuses with -EBADF, like write(2) on
+ * such a file.  Config writes are refused in config.c.
+ */
+static bool udrv_ioctl_reads_only(unsigned int cmd)
+{
+	unsigned int nr = _IOC_NR(cmd);
+
+	/* By number: a wrong size still gets its -EMSGSIZE below */
+	return nr == _IOC_NR(UDRV_IOC_VERSION) ||
+	       nr == _IOC_NR(UDRV_IOC_SCAN) ||
+	       nr == _IOC_NR(UDRV_IOC_CARD_INFO) ||
+	       nr == _IOC_NR(UDRV_IOC_CONFIG);
+}
+
 static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct udrv_file *uf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
+	if (!uf->writable && !udrv_ioctl_reads_only(cmd) &&
+	    _IOC_TYPE(cmd) == UDRV_IOC_MAGIC)
+		return -EBADF;
 	switch (cmd) {
 	case UDRV_IOC_VERSION:
 		return udrv_ioctl_version(uarg);
@@ -144,6 +170,17 @@ static long udrv_compat_ioctl(struct file *file, unsigned int cmd,
 }
 #endif
 
+/*
+ * A 32-bit process can still hold a descriptor with cards (inherited from
+ * a 64-bit one): it is refused here too, with the same error.
+ */
+static int udrv_mmap_native(struct file *file, struct vm_area_struct *vma)
+{
+	if (in_compat_syscall())
+		return -ENOEXEC;
+	return udrv_mmap(file, vma);
+}
+
 static const struct file_operations udrv_fops = {
 	.owner = THIS_MODULE,
 	.open = udrv_open,
@@ -152,7 +189,7 @@ static const struct file_operations udrv_fops = {
 #ifdef CONFIG_COMPAT
 	.compat_ioctl = udrv_compat_ioctl,
 #endif
-	.mmap = udrv_mmap,
+	.mmap = udrv_mmap_native,
 	.llseek = noop_llseek,
 };
 

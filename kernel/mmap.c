@@ -71,6 +71,7 @@ int udrv_mmap(struct file *file, struct vm_area_struct *vma)
 	struct udrv_card *card;
 	struct udrv_dev *dev;
 	struct udrv_bar *b;
+	bool protected = false;
 	u64 maplen;
 	int ret;
 
@@ -96,6 +97,12 @@ int udrv_mmap(struct file *file, struct vm_area_struct *vma)
 		ret = -ERANGE;
 	else
 		ret = 0;
+	/* The MSI-X table and PBA: readable, never writable (protect.c). */
+	if (!ret)
+		protected = !udrv_bar_mmap_allowed(dev, bar, in_bar >> PAGE_SHIFT,
+						   size >> PAGE_SHIFT, true);
+	if (protected && (vma->vm_flags & VM_WRITE))
+		ret = -EACCES;
 	up_read(&dev->io_sem);
 	if (ret) {
 		udrv_card_put(card);
@@ -103,6 +110,8 @@ int udrv_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	udrv_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
 			   VM_DONTDUMP | VM_DONTCOPY);
+	if (protected)
+		udrv_vm_flags_clear(vma, VM_MAYWRITE);	/* no mprotect later */
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	vma->vm_private_data = card;	/* the reference taken above */
 	vma->vm_ops = &udrv_bar_vm_ops;

@@ -173,6 +173,7 @@ static int udrv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = udrv_bars_map(dev);
 	if (ret)
 		goto err_regions;
+	udrv_protect_init(dev);
 	/* Nobody owns the device yet: it must not master the bus. */
 	pci_clear_master(pdev);
 

@@ -41,6 +41,13 @@ struct udrv_bar {
 
 struct udrv_irq;
 
+/* A BAR range user space may read but not write (see protect.c) */
+struct udrv_prot_range {
+	u32 bar;
+	u64 start;
+	u64 end;
+};
+
 struct udrv_dev {
 	struct kref kref;
 	struct pci_dev *pdev;
@@ -60,6 +67,9 @@ struct udrv_dev {
 	unsigned int dma_count;		/* DMA buffers of all owners */
 	struct list_head dmas;		/* their udrv_dma, under lock */
 	struct udrv_bar bar[UDRV_MAX_BARS];
+	/* MSI-X table and PBA, set at probe: then constant */
+	struct udrv_prot_range prot[2];
+	unsigned int num_prot;
 };
 
 struct udrv_card {
@@ -82,6 +92,8 @@ struct udrv_file {
 	struct xarray dmas;		/* handle -> udrv_dma */
 	unsigned int num_dmas;
 	struct address_space *mapping;	/* where this file's BAR mappings live */
+	bool admin;		/* opener had CAP_SYS_ADMIN */
+	bool writable;		/* opened for writing: may change devices */
 };
 
 /* irq.c */
@@ -135,6 +147,13 @@ int udrv_xfer_check(struct udrv_dev *dev, const struct udrv_xfer *x,
 void udrv_xfer_scalar(struct udrv_dev *dev, struct udrv_xfer *x);
 long udrv_ioctl_transfer(struct udrv_file *uf, void __user *arg);
 long udrv_ioctl_multi_transfer(struct udrv_file *uf, void __user *arg);
+
+/* protect.c */
+void udrv_protect_init(struct udrv_dev *dev);
+bool udrv_range_protected(const struct udrv_dev *dev, u32 bar, u64 off,
+			  u64 len);
+bool udrv_bar_mmap_allowed(const struct udrv_dev *dev, u32 bar, u64 pgoff,
+			   u64 npages, bool write);
 
 /* mmap.c */
 int udrv_mmap(struct file *file, struct vm_area_struct *vma);

@@ -8,6 +8,7 @@
  */
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "udrv.h"
@@ -51,6 +52,9 @@ int udrv_xfer_check(struct udrv_dev *dev, const struct udrv_xfer *x,
 	}
 	if (x->addr >= b->len || span > b->len - x->addr)
 		return -ERANGE;
+	if ((x->cmd & UDRV_CMD_WRITE) &&
+	    udrv_range_protected(dev, x->bar, x->addr, span))
+		return -EACCES;
 	return 0;
 }
 
@@ -142,6 +146,11 @@ static int udrv_xfer_string(struct udrv_file *uf, u32 hcard,
 	do {
 		u32 len = min_t(u64, UDRV_BOUNCE, x->bytes - done);
 
+		/* A block may take minutes: the owner must stay killable. */
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		if (write && copy_from_user(bounce, ubuf + done, len)) {
 			ret = -EFAULT;
 			break;
@@ -185,6 +194,7 @@ static u32 udrv_xfer_batch(struct udrv_file *uf, u32 hcard,
 			if (dev)
 				udrv_file_put_dev(uf, dev);
 			dev = NULL;
+			cond_resched();
 			ret = udrv_xfer_string(uf, hcard, x);
 		} else {
 			if (!dev) {
@@ -233,6 +243,21 @@ long udrv_ioctl_transfer(struct udrv_file *uf, void __user *arg)
 	return 0;
 }
 
+/*
+ * What one call may move in blocks: a bound on the time one ioctl keeps
+ * the device and the caller busy (a fatal signal still ends it early).
+ */
+static u64 udrv_block_bytes(const struct udrv_xfer *cmds, u32 num)
+{
+	u64 sum = 0;
+	u32 i;
+
+	for (i = 0; i < num; i++)
+		if (cmds[i].cmd & UDRV_CMD_STRING)
+			sum += cmds[i].bytes;
+	return sum;
+}
+
 long udrv_ioctl_multi_transfer(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_multi_transfer m;
@@ -255,6 +280,12 @@ long udrv_ioctl_multi_transfer(struct udrv_file *uf, void __user *arg)
 		return -ENOMEM;
 	if (copy_from_user(cmds, ucmds, m.num * sizeof(*cmds))) {
 		ret = -EFAULT;
+		goto out;
+	}
+	if (udrv_block_bytes(cmds, m.num) > UDRV_MAX_MULTI_BYTES) {
+		ret = -E2BIG;
+		if (put_user(0, &((struct udrv_multi_transfer __user *)arg)->done))
+			ret = -EFAULT;
 		goto out;
 	}
 	m.done = udrv_xfer_batch(uf, m.hcard, cmds, m.num, &ret);

@@ -331,7 +331,10 @@ uint32_t WD_PciConfigDump(int hWD, WD_PCI_SLOT slot, uint32_t offset,
 			bytes);
 	if (err == EACCES && write)
 		return udrv_fail_append(WD_ACCESS_DENIED,
-					"the agent owns these registers (BARs, ROM BAR, command decode/bus-master bits, MSI/MSI-X)");
+					"the agent owns these registers (BARs, ROM BAR, command decode/bus-master/INTx bits, MSI/MSI-X), or the kernel does (function-level reset, PM power state, SR-IOV, Resizable BAR, a bridge's bus numbers, windows and bridge control)");
+	if (err == EBADF && write)
+		return udrv_fail_append(WD_ACCESS_DENIED,
+					"this udrv handle was opened read-only: open it with O_RDWR (WD_Open does)");
 	if (err == EPERM)
 		return udrv_fail_append(WD_ACCESS_DENIED, "%s",
 					write ? "config writes need the device bound to udrv and registered (WDC_PciDeviceOpen)" :
@@ -529,12 +532,31 @@ uint32_t WD_Transfer(int hWD, uint32_t hCard, WD_TRANSFER *t)
 	tr.hcard = hCard;
 	memcpy(&tr.xfer, t, sizeof(tr.xfer));
 	err = udrv_ioctl(hWD, UDRV_IOC_TRANSFER, &tr);
+	if (err == EACCES)
+		return udrv_fail(WD_ACCESS_DENIED,
+				 "WD_Transfer: BAR%u offset 0x%llx: the MSI-X table and pending-bit array may be read, not written (the kernel programs them)",
+				 t->bar, (unsigned long long)t->addr);
 	if (err)
 		return udrv_ioctl_fail(err, "WD_Transfer: BAR%u offset 0x%llx",
 				       t->bar, (unsigned long long)t->addr);
 	if (!(t->cmd & (UDRV_CMD_WRITE | UDRV_CMD_STRING)))
 		t->data.qw = tr.xfer.data;
 	return WD_STATUS_SUCCESS;
+}
+
+/* How many of the n commands one call takes: at least one. */
+static uint32_t multi_chunk(const WD_TRANSFER *t, uint32_t n)
+{
+	uint64_t bytes = 0;
+	uint32_t i;
+
+	for (i = 0; i < n && i < UDRV_MAX_MULTI; i++) {
+		if (t[i].cmd & UDRV_CMD_STRING)
+			bytes += t[i].bytes;
+		if (i && bytes > UDRV_MAX_MULTI_BYTES)
+			break;
+	}
+	return i;
 }
 
 uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
@@ -557,12 +579,15 @@ uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
 		if (st)
 			return st;
 	}
-	/* Longer lists than the agent takes at once go in several calls. */
+	/*
+	 * Longer lists than the agent takes at once (commands, block bytes)
+	 * go in several calls.
+	 */
 	while (sum < n && !err) {
 		memset(&m, 0, sizeof(m));
 		m.size = sizeof(m);
 		m.hcard = hCard;
-		m.num = n - sum < UDRV_MAX_MULTI ? n - sum : UDRV_MAX_MULTI;
+		m.num = multi_chunk(t + sum, n - sum);
 		m.cmds = (uintptr_t)(t + sum);
 		err = udrv_ioctl(hWD, UDRV_IOC_MULTI_TRANSFER, &m);
 		if (!err)

@@ -37,6 +37,7 @@
 #define UDRV_MAX_MULTI		4096	/* commands per multi-transfer */
 #define UDRV_MAX_CLEANUP	64	/* cleanup commands per card */
 #define UDRV_MAX_BLOCK		(64u << 20) /* bytes per string transfer */
+#define UDRV_MAX_MULTI_BYTES	(64u << 20) /* block bytes per multi-transfer */
 #define UDRV_CFG_LEGACY		256
 #define UDRV_CFG_EXTENDED	4096
 /* Unprivileged openers see this much of a device not bound to udrv. */

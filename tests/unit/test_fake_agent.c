@@ -32,6 +32,7 @@ static struct {
 	struct udrv_xfer last_xfer;
 	uint64_t multi_cmds;
 	uint32_t multi_num;
+	int multi_calls;
 	size_t mmap_len;
 	off_t mmap_off;
 	uint8_t cfg[256];
@@ -106,6 +107,7 @@ static int agent_multi(struct udrv_multi_transfer *m)
 {
 	A.multi_cmds = m->cmds;
 	A.multi_num = m->num;
+	A.multi_calls++;
 	if (A.multi_err) {
 		m->done = (uint32_t)A.multi_fail_at;
 		return A.multi_err;
@@ -734,7 +736,7 @@ static void test_device(void)
 	WDC_DEVICE_HANDLE dev;
 	WD_TRANSFER list[3];
 	uint8_t blk[64];
-	uint32_t d = 0, ctx = 1;
+	uint32_t d = 0, ctx = 1, i;
 	uint16_t w = 0;
 	uint64_t q = 0;
 	int hwd;
@@ -811,6 +813,20 @@ static void test_device(void)
 		  "WDC_MultiTransfer failing at the 2nd command");
 	ok(err_has("command 1 of 3"), "... the message names it");
 	A.multi_err = 0;
+
+	/* 96 MiB of blocks: more than one call may move (E2BIG). */
+	memset(list, 0, sizeof(list));
+	for (i = 0; i < 3; i++) {
+		list[i].cmd = RM_SDWORD;
+		list[i].bytes = 32u << 20;
+		list[i].data.buf = &d;	/* the fake agent never touches it */
+	}
+	A.multi_calls = 0;
+	is_status(WDC_MultiTransfer(dev, list, 3), WD_STATUS_SUCCESS,
+		  "WDC_MultiTransfer of 3 blocks of 32 MiB");
+	ok(A.multi_calls == 2 && A.multi_num == 1 &&
+	   A.multi_cmds == (uintptr_t)&list[2],
+	   "... goes in two calls of at most UDRV_MAX_MULTI_BYTES");
 
 	is_status(WDC_PciReadCfg16(dev, 0, &w), WD_STATUS_SUCCESS,
 		  "WDC_PciReadCfg16");

@@ -28,6 +28,11 @@ for t in \
 	t_dma \
 	t_race \
 	t_unbind \
+	t_cfg \
+	t_bridge \
+	t_protect \
+	t_kill \
+	t_m32 \
 	t_fuzz \
 	; do
 	run "$t"

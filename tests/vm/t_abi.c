@@ -2,13 +2,16 @@
 /*
  * t_abi: the raw ioctl interface.  Every ioctl refuses a structure whose
  * size field or ioctl-encoded size disagrees with the agent's, and every
- * inner count that disagrees with what was copied.
+ * inner count that disagrees with what was copied.  A 32-bit program
+ * (t_m32) that inherits a descriptor with a registered card cannot map it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/tap.h"
@@ -199,6 +202,28 @@ static void test_counts(uint32_t hcard, WD_PCI_SLOT s)
 	munmap(guard, pg);
 }
 
+/* The descriptor is inherited across exec (opened without O_CLOEXEC). */
+static void test_m32_mmap(uint32_t h)
+{
+	char fds[16], hs[16];
+	pid_t pid;
+	int st;
+
+	if (!tap_ok(access("/bin/t_m32", X_OK) == 0, "t_m32 is installed"))
+		return;
+	snprintf(fds, sizeof(fds), "%d", fd);
+	snprintf(hs, sizeof(hs), "%u", h);
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/t_m32", "t_m32", "mmap", fds, hs, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	       "a 32-bit program cannot map an inherited card: ENOEXEC (status 0x%x)",
+	       st);
+}
+
 int main(void)
 {
 	WD_PCI_SLOT s;
@@ -215,6 +240,7 @@ int main(void)
 		return tap_done();
 	}
 	test_counts(h, s);
+	test_m32_mmap(h);
 	close(fd);
 	WDC_DriverClose();
 	return tap_done();
