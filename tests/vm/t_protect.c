@@ -2,9 +2,10 @@
 /*
  * t_protect: the MSI-X table and pending-bit array of the e1000e (in its
  * BAR 3) may be read but not written by a user driver, by any path that
- * reaches the BARs: single and block transfers, batches, cleanup commands
- * interrupt-time commands and writable mappings.  A write there redirects the device's
- * interrupt messages (DMA writes) anywhere; the agent used to pass them.
+ * reaches the BARs: single and block transfers, batches, cleanup commands,
+ * interrupt-time commands and writable mappings.  A write there redirects
+ * the device's interrupt messages (DMA writes) anywhere; the agent used to
+ * pass them.
  * Without interrupt remapping (this VM has none) they are refused with
  * WD_ACCESS_DENIED; the rest of the BAR stays writable.
  */
