@@ -11,6 +11,11 @@
  * device keeps asserting it, so a wrong command list cannot livelock the
  * machine.  MSI and MSI-X need nothing at IRQ time.
  *
+ * While no interrupt is enabled on the device its INTx stays disabled
+ * (from probe on, and again after MSI/MSI-X teardown, which re-enables
+ * it), so a device whose owner does not use interrupts cannot assert a
+ * line it shares with others.
+ *
  * A waiter sleeps on the udrv_irq object, not under any of the file's or
  * the device's locks, so disabling, unregistering or removing the device
  * can always wake it.
@@ -207,8 +212,7 @@ static int udrv_irq_setup(struct udrv_dev *dev, struct udrv_irq *ui,
 				free_irq(ui->vec[i].linux_irq, &ui->vec[i]);
 			if (ui->type != UDRV_INT_INTX)
 				pci_free_irq_vectors(pdev);
-			else
-				pci_intx(pdev, 0);
+			pci_intx(pdev, 0);	/* freeing MSI re-enabled it */
 			return -ENXIO;
 		}
 	}
@@ -232,8 +236,8 @@ static void udrv_irq_teardown(struct udrv_dev *dev, u32 why)
 	for (i = 0; i < ui->nvec; i++)
 		free_irq(ui->vec[i].linux_irq, &ui->vec[i]);
 	if (ui->type != UDRV_INT_INTX)
-		pci_free_irq_vectors(dev->pdev);
-	else if (!dev->gone)
+		pci_free_irq_vectors(dev->pdev);	/* re-enables INTx */
+	if (!dev->gone)
 		pci_intx(dev->pdev, 0);	/* no handler: keep the line quiet */
 	RCU_INIT_POINTER(dev->irq, NULL);
 	udrv_dev_update_master(dev);

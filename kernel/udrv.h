@@ -50,6 +50,7 @@ struct udrv_dev {
 	/* interrupts, if enabled: set under lock, looked up under RCU */
 	struct udrv_irq __rcu *irq;
 	unsigned int dma_count;		/* DMA buffers of all owners */
+	bool intx_was_disabled;		/* at probe: restored at remove */
 	struct udrv_bar bar[UDRV_MAX_BARS];
 };
 
