@@ -9,14 +9,21 @@
  * masks INTx with the PCI 2.3 disable bit and unmasks it when user mode
  * next waits.  After the commands the handler still masks INTx if the
  * device keeps asserting it, so a wrong command list cannot livelock the
- * machine.  MSI and MSI-X need nothing at IRQ time.
+ * machine: also when CMD_MASK said "not mine", since a function whose
+ * status register shows INTx asserted is the one holding the line, and
+ * nobody else on a shared line would ever claim it.  Such an interrupt is
+ * counted and delivered like any other.  MSI and MSI-X need nothing at
+ * IRQ time.
  *
  * While no interrupt is enabled on the device its INTx stays disabled
  * (from probe on, and again after MSI/MSI-X teardown, which re-enables
  * it), so a device whose owner does not use interrupts cannot assert a
  * line it shares with others.
  *
- * A waiter sleeps on the udrv_irq object, not under any of the file's or
+ * Locking: ui->lock is a spinlock taken in the hard-IRQ handler, so it is
+ * taken with interrupts off elsewhere and nothing under it sleeps or
+ * touches user memory (values are copied out after it is dropped).  A
+ * waiter sleeps on the udrv_irq object, not under any of the file's or
  * the device's locks, so disabling, unregistering or removing the device
  * can always wake it.
  */
@@ -106,8 +113,13 @@ static bool udrv_irq_run_cmds(struct udrv_irq *ui, u64 *vals)
 		struct udrv_xfer x = ui->cmds[i];
 
 		if (x.cmd == UDRV_CMD_MASK) {
-			if (!(last & x.data))
+			if (!(last & x.data)) {
+				/* the rest did not run: nothing to report */
+				memset(&vals[i], 0,
+				       (ui->num_cmds - i) * sizeof(*vals));
 				return false;
+			}
+			vals[i] = 0;
 			continue;
 		}
 		udrv_xfer_scalar(ui->dev, &x);
@@ -118,23 +130,69 @@ static bool udrv_irq_run_cmds(struct udrv_irq *ui, u64 *vals)
 	return true;
 }
 
+/*
+ * INTx masked by us: our function cannot be asserting the line, this is
+ * another sharer's interrupt; its still-set status bit is a raise that
+ * was counted already.  Under the lock, since an unmask may be under way.
+ */
+static bool udrv_irq_still_masked(struct udrv_irq *ui)
+{
+	bool masked;
+
+	spin_lock(&ui->lock);
+	masked = ui->masked;
+	spin_unlock(&ui->lock);
+	return masked;
+}
+
+/*
+ * Stopped (storm, or being disabled): no command runs, nothing counts;
+ * INTx still asserted is masked so that a shared line cannot storm.
+ */
+static irqreturn_t udrv_irq_stopped(struct udrv_irq *ui)
+{
+	if (ui->type != UDRV_INT_INTX)
+		return IRQ_HANDLED;	/* the vector is ours alone */
+	if (!pci_check_and_mask_intx(ui->dev->pdev))
+		return IRQ_NONE;
+	spin_lock(&ui->lock);
+	ui->masked = true;
+	spin_unlock(&ui->lock);
+	return IRQ_HANDLED;
+}
+
 static irqreturn_t udrv_irq_handler(int irq, void *arg)
 {
 	struct udrv_vec *v = arg;
 	struct udrv_irq *ui = v->ui;
 	u64 vals[UDRV_MAX_INT_CMDS];
-	bool masked = false;
+	bool intx = ui->type == UDRV_INT_INTX;
+	bool mine = true, masked = false;
 
-	if (ui->num_cmds && !udrv_irq_run_cmds(ui, vals))
+	if (unlikely(intx && READ_ONCE(ui->masked)) &&
+	    udrv_irq_still_masked(ui))
 		return IRQ_NONE;
-	if (ui->type == UDRV_INT_INTX) {
-		/* Still asserted: no commands, or they did not acknowledge */
+	if (unlikely(READ_ONCE(ui->stopped)))
+		return udrv_irq_stopped(ui);
+	if (ui->num_cmds)
+		mine = udrv_irq_run_cmds(ui, vals);
+	if (intx) {
+		/*
+		 * Still asserted: no commands, they did not acknowledge, or
+		 * CMD_MASK said "not mine" wrongly.  Ours either way.
+		 */
 		masked = pci_check_and_mask_intx(ui->dev->pdev);
-		if (!ui->num_cmds && !masked)
+		if (!masked && (!mine || !ui->num_cmds))
 			return IRQ_NONE;
+	} else if (!mine) {
+		return IRQ_NONE;
 	}
 
 	spin_lock(&ui->lock);
+	if (unlikely(ui->stopped)) {	/* another vector stopped it */
+		spin_unlock(&ui->lock);
+		return IRQ_HANDLED;
+	}
 	ui->count++;
 	ui->last_message = v->index;
 	ui->vectors |= 1ULL << v->index;
@@ -147,25 +205,26 @@ static irqreturn_t udrv_irq_handler(int irq, void *arg)
 	return IRQ_HANDLED;
 }
 
-static int udrv_irq_check_cmds(struct udrv_dev *dev, struct udrv_xfer *cmds,
-			       u32 n)
+static int udrv_irq_check_cmds(struct udrv_dev *dev, struct udrv_irq *ui)
 {
 	bool have_read = false;
 	u32 i;
 	int ret;
 
-	for (i = 0; i < n; i++) {
-		if (cmds[i].cmd == UDRV_CMD_MASK) {
+	for (i = 0; i < ui->num_cmds; i++) {
+		struct udrv_xfer x = ui->cmds[i];
+
+		if (x.cmd == UDRV_CMD_MASK) {
 			/* a mask applies to the value read just before */
-			if (!have_read || cmds[i].options)
+			if (!have_read || x.options)
 				return -EINVAL;
 			continue;
 		}
-		ret = udrv_xfer_check(dev, &cmds[i], false);
+		have_read = (x.cmd & UDRV_CMD_XFER) &&
+			    !(x.cmd & UDRV_CMD_WRITE);
+		ret = udrv_xfer_check(dev, &x, false);
 		if (ret)
 			return ret;
-		have_read = cmds[i].cmd != UDRV_CMD_NONE &&
-			    !(cmds[i].cmd & UDRV_CMD_WRITE);
 	}
 	return 0;
 }
@@ -300,8 +359,7 @@ long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
 	snprintf(ui->name, sizeof(ui->name), "udrv:%s", pci_name(dev->pdev));
 
 	down_read(&dev->io_sem);
-	ret = dev->gone ? -EIO : udrv_irq_check_cmds(dev, ui->cmds,
-						     ui->num_cmds);
+	ret = dev->gone ? -EIO : udrv_irq_check_cmds(dev, ui);
 	up_read(&dev->io_sem);
 	mutex_lock(&dev->lock);
 	if (!ret && dev->gone)
@@ -360,19 +418,24 @@ static struct udrv_irq *udrv_irq_get(struct udrv_file *uf, u32 hcard)
 
 /*
  * The handler masked INTx: user mode waiting (or reading the descriptor)
- * again is the acknowledge, so unmask.  If the device still asserts INTx,
- * pci_check_and_unmask_intx() leaves it masked: that is one more
- * interrupt, counted here, and the line stays masked until the next wait.
+ * again, having seen every interrupt (*seen == count, its own cursor), is
+ * the acknowledge, so unmask.  Not before: the raise it has not seen yet
+ * is still asserted, and unmasking would count it a second time.  If the
+ * device still asserts INTx once everything was seen,
+ * pci_check_and_unmask_intx() leaves it masked: that is a new request
+ * (or one user mode did not acknowledge), counted here, and the line
+ * stays masked until the next wait.
  */
-static void udrv_irq_unmask(struct udrv_irq *ui)
+static void udrv_irq_unmask(struct udrv_irq *ui, const u32 *seen)
 {
 	bool more = false;
 
 	if (!READ_ONCE(ui->masked))	/* MSI, or INTx not masked */
 		return;
 	spin_lock_irq(&ui->lock);
-	if (ui->masked && !ui->stopped &&
-	    !pci_check_and_unmask_intx(ui->dev->pdev)) {
+	if (!ui->masked || ui->stopped || *seen != ui->count) {
+		/* nothing to do, or not yet */
+	} else if (!pci_check_and_unmask_intx(ui->dev->pdev)) {
 		ui->count++;
 		ui->last_message = 0;
 		ui->vectors |= 1;
@@ -413,7 +476,7 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 		return PTR_ERR(ui);
 
 	if (block) {
-		udrv_irq_unmask(ui);
+		udrv_irq_unmask(ui, &ui->seen);
 		left = wait_event_interruptible_timeout(ui->wq,
 				udrv_irq_ready(ui, READ_ONCE(ui->seen)),
 				w.timeout_ms ? msecs_to_jiffies(w.timeout_ms) :
@@ -511,7 +574,7 @@ static ssize_t udrv_irqfd_read(struct file *file, char __user *buf,
 
 	if (len < sizeof(n))
 		return -EINVAL;
-	udrv_irq_unmask(ui);	/* reading is the acknowledge, as a wait */
+	udrv_irq_unmask(ui, &f->seen);	/* reading acknowledges, as a wait */
 	if (!udrv_irq_ready(ui, READ_ONCE(f->seen))) {
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
