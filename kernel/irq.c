@@ -49,6 +49,7 @@ struct udrv_irq {
 	u32 type;
 	u32 options;
 	u32 num_cmds;
+	u32 accumulate;			/* bit i: cmds[i] ORs into copy[i] */
 	struct udrv_xfer cmds[UDRV_MAX_INT_CMDS];
 	u32 nvec;
 	struct udrv_vec vec[UDRV_MAX_VECTORS];
@@ -130,6 +131,20 @@ static bool udrv_irq_run_cmds(struct udrv_irq *ui, u64 *vals)
 	return true;
 }
 
+/* Values read at IRQ time, for UDRV_INT_CMD_COPY; ui->lock held. */
+static void udrv_irq_copy(struct udrv_irq *ui, const u64 *vals)
+{
+	u32 i;
+
+	if (!ui->accumulate) {
+		memcpy(ui->copy, vals, ui->num_cmds * sizeof(*vals));
+		return;
+	}
+	for (i = 0; i < ui->num_cmds; i++)
+		ui->copy[i] = ui->accumulate & BIT(i) ? ui->copy[i] | vals[i] :
+							  vals[i];
+}
+
 /*
  * INTx masked by us: our function cannot be asserting the line, this is
  * another sharer's interrupt; its still-set status bit is a raise that
@@ -199,7 +214,7 @@ static irqreturn_t udrv_irq_handler(int irq, void *arg)
 	if (masked)
 		ui->masked = true;
 	if (ui->num_cmds)
-		memcpy(ui->copy, vals, ui->num_cmds * sizeof(vals[0]));
+		udrv_irq_copy(ui, vals);
 	spin_unlock(&ui->lock);
 	wake_up_all(&ui->wq);
 	return IRQ_HANDLED;
@@ -222,6 +237,12 @@ static int udrv_irq_check_cmds(struct udrv_dev *dev, struct udrv_irq *ui)
 		}
 		have_read = (x.cmd & UDRV_CMD_XFER) &&
 			    !(x.cmd & UDRV_CMD_WRITE);
+		if (x.options & UDRV_XFER_INT_ACCUMULATE) {
+			if (!have_read)
+				return -EINVAL;
+			x.options &= ~UDRV_XFER_INT_ACCUMULATE;
+			ui->accumulate |= BIT(i);
+		}
 		ret = udrv_xfer_check(dev, &x, false);
 		if (ret)
 			return ret;
@@ -501,6 +522,10 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 	copy = ui->options & UDRV_INT_CMD_COPY;
 	n = min(w.num_cmds, ui->num_cmds);
 	memcpy(vals, ui->copy, sizeof(vals));
+	/* Accumulated values are taken by the call that returns them. */
+	for (i = 0; copy && i < n; i++)
+		if (ui->accumulate & BIT(i))
+			ui->copy[i] = 0;
 	spin_unlock_irq(&ui->lock);
 
 	ucmds = udrv_user_ptr(w.cmds);
