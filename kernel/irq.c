@@ -20,6 +20,11 @@
  * it), so a device whose owner does not use interrupts cannot assert a
  * line it shares with others.
  *
+ * A storm budget stops an interrupt that fires UDRV_STORM_BURST times
+ * within UDRV_STORM_WINDOW without user mode waiting, reading or counting
+ * (e.g. IRQ-time commands that re-raise it): it is masked, its waiters
+ * wake with stopped = UDRV_STOP_STORM, and it stays off until disabled.
+ *
  * Locking: ui->lock is a spinlock taken in the hard-IRQ handler, so it is
  * taken with interrupts off elsewhere and nothing under it sleeps or
  * touches user memory (values are copied out after it is dropped).  A
@@ -34,6 +39,15 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "udrv.h"
+
+/*
+ * The storm budget: 10000 interrupts nobody looked at within 100 ms is
+ * 100k/s of hard-IRQ work with no consumer, far above what a user-mode
+ * driver that waits for its interrupts produces (it resets the count at
+ * every wait), and reached within milliseconds by a self-raising storm.
+ */
+#define UDRV_STORM_BURST	10000
+#define UDRV_STORM_WINDOW	(HZ / 10)
 
 struct udrv_vec {
 	struct udrv_irq *ui;
@@ -64,6 +78,8 @@ struct udrv_irq {
 	u64 vectors;
 	u32 stopped;
 	bool masked;			/* INTx masked by the handler */
+	u32 burst;			/* interrupts since user mode looked */
+	unsigned long burst_start;	/* jiffies when burst last restarted */
 	u64 copy[UDRV_MAX_INT_CMDS];	/* values read at the last IRQ */
 };
 
@@ -145,6 +161,49 @@ static void udrv_irq_copy(struct udrv_irq *ui, const u64 *vals)
 							  vals[i];
 }
 
+/* User mode looked at its interrupts: the storm budget starts over. */
+static void udrv_irq_consumed(struct udrv_irq *ui)
+{
+	ui->burst = 0;
+	ui->burst_start = jiffies;
+}
+
+/*
+ * UDRV_STORM_BURST interrupts since user mode last looked: a storm if
+ * they came within the window, else a new window starts.  ui->lock held.
+ */
+static bool udrv_irq_storm_check(struct udrv_irq *ui)
+{
+	if (time_after(jiffies, ui->burst_start + UDRV_STORM_WINDOW)) {
+		udrv_irq_consumed(ui);
+		return false;
+	}
+	ui->stopped = UDRV_STOP_STORM;
+	if (ui->type == UDRV_INT_INTX)
+		ui->masked = true;
+	return true;
+}
+
+/* Stops a storming interrupt at IRQ time; it stays off until disabled. */
+static void udrv_irq_storm_stop(struct udrv_irq *ui)
+{
+	struct pci_dev *pdev = ui->dev->pdev;
+	u32 i;
+
+	if (ui->type == UDRV_INT_INTX)
+		pci_intx(pdev, 0);	/* shared line: only our function */
+	else
+		for (i = 0; i < ui->nvec; i++)
+			disable_irq_nosync(ui->vec[i].linux_irq);
+	/* burst_start does not move any more: stopped */
+	dev_warn_ratelimited(&pdev->dev,
+			     "udrv: interrupt storm: %u interrupts in %u ms that user mode did not wait for (limit: %u ms); interrupts stopped until disabled (do the IRQ-time commands raise it again?)\n",
+			     UDRV_STORM_BURST,
+			     jiffies_to_msecs(jiffies -
+					      READ_ONCE(ui->burst_start)),
+			     jiffies_to_msecs(UDRV_STORM_WINDOW));
+}
+
 /*
  * INTx masked by us: our function cannot be asserting the line, this is
  * another sharer's interrupt; its still-set status bit is a raise that
@@ -182,7 +241,7 @@ static irqreturn_t udrv_irq_handler(int irq, void *arg)
 	struct udrv_irq *ui = v->ui;
 	u64 vals[UDRV_MAX_INT_CMDS];
 	bool intx = ui->type == UDRV_INT_INTX;
-	bool mine = true, masked = false;
+	bool mine = true, masked = false, storm = false;
 
 	if (unlikely(intx && READ_ONCE(ui->masked)) &&
 	    udrv_irq_still_masked(ui))
@@ -215,7 +274,11 @@ static irqreturn_t udrv_irq_handler(int irq, void *arg)
 		ui->masked = true;
 	if (ui->num_cmds)
 		udrv_irq_copy(ui, vals);
+	if (unlikely(++ui->burst >= UDRV_STORM_BURST))
+		storm = udrv_irq_storm_check(ui);
 	spin_unlock(&ui->lock);
+	if (unlikely(storm))
+		udrv_irq_storm_stop(ui);
 	wake_up_all(&ui->wq);
 	return IRQ_HANDLED;
 }
@@ -358,6 +421,7 @@ long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
 	kref_init(&ui->kref);
 	spin_lock_init(&ui->lock);
 	init_waitqueue_head(&ui->wq);
+	ui->burst_start = jiffies;
 	ui->options = e.options;
 	ui->num_cmds = e.num_cmds;
 	if (e.num_cmds && copy_from_user(ui->cmds, udrv_user_ptr(e.cmds),
@@ -526,6 +590,7 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 	for (i = 0; copy && i < n; i++)
 		if (ui->accumulate & BIT(i))
 			ui->copy[i] = 0;
+	udrv_irq_consumed(ui);
 	spin_unlock_irq(&ui->lock);
 
 	ucmds = udrv_user_ptr(w.cmds);
@@ -611,6 +676,7 @@ static ssize_t udrv_irqfd_read(struct file *file, char __user *buf,
 	spin_lock_irq(&ui->lock);
 	n = ui->count - f->seen;
 	f->seen = ui->count;
+	udrv_irq_consumed(ui);
 	spin_unlock_irq(&ui->lock);
 	if (!n)
 		return 0;	/* disabled: end of file */
