@@ -12,7 +12,7 @@ run() {
 	fi
 }
 
-for t in t_pci t_edu t_bad t_owner t_abi t_iobar t_subpage t_irq t_msix t_dma t_unbind t_fuzz; do
+for t in t_pci t_edu t_bad t_owner t_abi t_iobar t_subpage t_irq t_irqshare t_irqacc t_irqstorm t_msix t_dma t_unbind t_fuzz; do
 	run "$t"
 done
 [ -x /bin/t_udrvctl.sh ] && run t_udrvctl.sh
