@@ -4,11 +4,12 @@
  * list may write the device's own "raise" register: with MSI every
  * handler run sends the next message at once, a hard-IRQ livelock that
  * the agent before the fix never stopped (the VM soft-locks: the harness
- * fails the boot).  Now an interrupt that fires 10000 times within 100 ms
+ * fails the boot).  Now an interrupt that fires 10000 times within 500 ms
  * with nobody waiting, reading or counting is masked and its waiters see
  * stopped = UDRV_STOP_STORM (3); disabling and enabling again works.
- * With INTx the same list cannot storm: the handler's safety net masks
- * the still-asserted line until the next wait.
+ * Also when CMD_MASK filters every one of them (uncounted, they still
+ * count towards the budget).  With INTx the same list cannot storm: the
+ * handler's safety net masks the still-asserted line until the next wait.
  *
  * The test never consumes while a storm runs (a wait, read or count
  * restarts the budget); it sleeps, then looks once.
@@ -90,6 +91,35 @@ static void test_msi_storm(WDC_DEVICE_HANDLE a)
 	WD_IntDisable(hwd, &in);
 }
 
+/* Filtered by CMD_MASK, the storm wakes nobody: still stopped. */
+static void test_msi_filtered_storm(WDC_DEVICE_HANDLE a)
+{
+	WD_TRANSFER cmds[3];
+	WD_INTERRUPT in;
+
+	memset(cmds, 0, sizeof(cmds));
+	cmds[0].cmd = WM_DWORD;
+	cmds[0].addr = EDU_RAISE;
+	cmds[0].data.dw = 0x1;
+	cmds[1].cmd = RM_DWORD;
+	cmds[1].addr = EDU_STATUS;
+	cmds[2].cmd = CMD_MASK;		/* never set: "not mine" */
+	cmds[2].data.dw = 0x100;
+	setup_intr(&in, cmds, 3, INTERRUPT_MESSAGE);
+	if (!tap_status(WD_IntEnable(hwd, WDC_GetCardHandle(a), &in),
+			WD_STATUS_SUCCESS,
+			"MSI, self-raising list whose CMD_MASK filters every interrupt"))
+		return;
+	WDC_WriteAddr32(a, 0, EDU_RAISE, 0x1);
+	sleep(2);
+	WD_IntCount(hwd, &in);
+	tap_ok(in.stopped == STOP_STORM && in.count == 0,
+	       "the filtered storm was stopped too (stopped %u, count %u)",
+	       in.stopped, in.count);
+	tap_status(WD_IntDisable(hwd, &in), WD_STATUS_SUCCESS, "disable");
+	WDC_WriteAddr32(a, 0, EDU_ACK, 0xffffffff);
+}
+
 static void test_intx_self_raise(WDC_DEVICE_HANDLE a)
 {
 	WD_TRANSFER cmds[4];
@@ -135,6 +165,7 @@ int main(void)
 		return tap_done();
 	test_intx_self_raise(a);
 	test_msi_storm(a);
+	test_msi_filtered_storm(a);
 	WDC_PciDeviceClose(a);
 	WDC_DriverClose();
 	return tap_done();
