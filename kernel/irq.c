@@ -41,16 +41,16 @@
 #include "udrv.h"
 
 /*
- * The storm budget: 10000 interrupts nobody looked at within 500 ms.  A
+ * The storm budget: 10000 interrupts nobody looked at within a second.  A
  * driver that handles its interrupts waits, reads or counts, and each of
  * those starts the budget again (the benchmark's ping-pong stays at 1);
- * 20k/s of hard-IRQ work with no consumer at all is not being served.  A
- * self-raising MSI storm gets there in ~60 ms under QEMU TCG (at 180k/s
- * on a loaded host), in a few ms on hardware: the window leaves room for
- * slow emulation, where a storm is still a livelock.
+ * 10k/s of hard-IRQ work with no consumer at all is not being served.  A
+ * self-raising MSI storm gets there in 60-400 ms under QEMU TCG on a
+ * loaded host, in a few ms on hardware: the wide window is for slow
+ * emulation, where a storm is just as much a livelock.
  */
 #define UDRV_STORM_BURST	10000
-#define UDRV_STORM_WINDOW	(HZ / 2)
+#define UDRV_STORM_WINDOW	HZ
 
 struct udrv_vec {
 	struct udrv_irq *ui;

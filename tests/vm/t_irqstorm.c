@@ -4,7 +4,7 @@
  * list may write the device's own "raise" register: with MSI every
  * handler run sends the next message at once, a hard-IRQ livelock that
  * the agent before the fix never stopped (the VM soft-locks: the harness
- * fails the boot).  Now an interrupt that fires 10000 times within 500 ms
+ * fails the boot).  Now an interrupt that fires 10000 times within a second
  * with nobody waiting, reading or counting is masked and its waiters see
  * stopped = UDRV_STOP_STORM (3); disabling and enabling again works.
  * Also when CMD_MASK filters every one of them (uncounted, they still
