@@ -229,7 +229,9 @@ static irqreturn_t udrv_irq_filtered(struct udrv_irq *ui)
 /*
  * INTx masked by us: our function cannot be asserting the line, this is
  * another sharer's interrupt; its still-set status bit is a raise that
- * was counted already.  Under the lock, since an unmask may be under way.
+ * was counted already.  The mask is set again all the same, in case a
+ * process-context update of the command register raced with the one that
+ * set it.  Under the lock, so as not to undo an unmask under way.
  */
 static bool udrv_irq_still_masked(struct udrv_irq *ui)
 {
@@ -237,6 +239,8 @@ static bool udrv_irq_still_masked(struct udrv_irq *ui)
 
 	spin_lock(&ui->lock);
 	masked = ui->masked;
+	if (masked)
+		pci_check_and_mask_intx(ui->dev->pdev);
 	spin_unlock(&ui->lock);
 	return masked;
 }
