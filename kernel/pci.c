@@ -152,6 +152,7 @@ static int udrv_bars_map(struct udrv_dev *dev)
 static int udrv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct udrv_dev *dev;
+	u16 cmd = 0;
 	int ret;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
@@ -164,6 +165,9 @@ static int udrv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_LIST_HEAD(&dev->dmas);
 	dev->pdev = pci_dev_get(pdev);
 
+	/* Before pci_enable_device(), which clears the INTx disable bit. */
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	dev->intx_was_disabled = cmd & PCI_COMMAND_INTX_DISABLE;
 	ret = pci_enable_device(pdev);
 	if (ret)
 		goto err_free;
@@ -176,6 +180,11 @@ static int udrv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	udrv_protect_init(dev);
 	/* Nobody owns the device yet: it must not master the bus. */
 	pci_clear_master(pdev);
+	/*
+	 * Nor assert INTx until an owner enables it: a quiet owner's device
+	 * must not storm a line that others share (irq.c).
+	 */
+	pci_intx(pdev, 0);
 
 	pci_set_drvdata(pdev, dev);
 	mutex_lock(&udrv_devices_lock);
@@ -223,6 +232,7 @@ static void udrv_remove(struct pci_dev *pdev)
 	udrv_dma_remove_dev(dev);
 	mutex_unlock(&dev->lock);
 	udrv_bars_release(dev);
+	pci_intx(pdev, !dev->intx_was_disabled);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
 	up_write(&dev->io_sem);

@@ -66,6 +66,7 @@ struct udrv_dev {
 	struct udrv_irq __rcu *irq;
 	unsigned int dma_count;		/* DMA buffers of all owners */
 	struct list_head dmas;		/* their udrv_dma, under lock */
+	bool intx_was_disabled;		/* at probe: restored at remove */
 	struct udrv_bar bar[UDRV_MAX_BARS];
 	/* MSI-X table and PBA, set at probe: then constant */
 	struct udrv_prot_range prot[2];

@@ -622,7 +622,8 @@ static const char *int_types_str(uint32_t options, char *buf, size_t len)
 
 /*
  * The IRQ-time command list: scalar transfers checked like any other,
- * CMD_MASK only right after a read (it masks the value read), no blocks.
+ * CMD_MASK only right after a read (it masks the value read), no blocks;
+ * reads may OR-accumulate (WD_INT_ACCUMULATE).
  */
 static uint32_t check_int_cmds(const char *fn, const WD_TRANSFER *cmds,
 			       uint32_t n)
@@ -646,11 +647,21 @@ static uint32_t check_int_cmds(const char *fn, const WD_TRANSFER *cmds,
 						 "CMD_MASK with mask 0 would reject every interrupt");
 			continue;
 		}
-		st = check_xfer(fn, t, i, false);
-		if (st)
-			return st;
 		have_read = (t->cmd & UDRV_CMD_XFER) &&
 			    !(t->cmd & UDRV_CMD_WRITE);
+		if (t->options & WD_INT_ACCUMULATE) {
+			WD_TRANSFER plain = *t;
+
+			if (!have_read)
+				return xfer_fail(WD_INVALID_PARAMETER, fn, i,
+						 "WD_INT_ACCUMULATE applies to read commands only");
+			plain.options &= ~WD_INT_ACCUMULATE;
+			st = check_xfer(fn, &plain, i, false);
+		} else {
+			st = check_xfer(fn, t, i, false);
+		}
+		if (st)
+			return st;
 	}
 	return WD_STATUS_SUCCESS;
 }

@@ -64,6 +64,8 @@ const char *WD_StatusToStr(uint32_t status);
 #define WD_FORCE_CLEANUP	UDRV_CLEANUP_FORCE
 #define WDC_NO_AUTOINC		UDRV_XFER_NO_AUTOINC
 #define WD_NO_AUTOINC		UDRV_XFER_NO_AUTOINC
+/* (udrv) IRQ-time read: OR the values read until a wait returns them */
+#define WD_INT_ACCUMULATE	UDRV_XFER_INT_ACCUMULATE
 
 /* Transfer commands (see udrv_abi.h for the encoding). */
 #define CMD_NONE	UDRV_CMD_NONE

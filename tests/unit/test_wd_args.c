@@ -317,18 +317,33 @@ static void test_int_args(void)
 	is_status(int_enable(c, 3, 0), WD_INVALID_PARAMETER,
 		  "WD_IntEnable(unknown command)");
 	c[2].cmd = WM_DWORD;
+	c[2].options = WD_INT_ACCUMULATE;
+	is_status(int_enable(c, 3, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(WD_INT_ACCUMULATE on a write)");
+	ok(err_has("command 2") && err_has("read commands only"),
+	   "... says it is for reads");
+	c[2].options = 0;
+	c[1].options = WD_INT_ACCUMULATE;
+	is_status(int_enable(c, 3, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(CMD_MASK with WD_INT_ACCUMULATE)");
+	c[1].options = 0;
+	c[0].options = WD_INT_ACCUMULATE | 0x10;
+	is_status(int_enable(c, 3, 0), WD_INVALID_PARAMETER,
+		  "WD_IntEnable(accumulating read with an unknown option)");
+	c[0].options = 0;
 	ok(ioctls == 0, "no invalid interrupt list reached the agent (%d ioctls)",
 	   ioctls);
 	c[3].cmd = CMD_NONE;
 	c[4].cmd = RP_BYTE;
 	c[4].bar = 2;
+	c[4].options = WD_INT_ACCUMULATE;
 	c[5].cmd = CMD_MASK;
 	c[5].data.b = 0x80;
 	c[6].cmd = CMD_MASK;	/* masks the same value again */
 	c[6].data.b = 0x01;
 	is_status(int_enable(c, 7, INTERRUPT_MESSAGE | INTERRUPT_CMD_COPY),
 		  WD_NOT_IMPLEMENTED,
-		  "a valid list {RM, MASK, WM, NONE, RP, MASK, MASK} reaches the agent");
+		  "a valid list {RM, MASK, WM, NONE, RP (accumulating), MASK, MASK} reaches the agent");
 	ok(ioctls == 1, "... one ioctl (the hook answers ENOTTY)");
 
 	ioctls = 0;

@@ -24,6 +24,9 @@ for t in \
 	t_iobar \
 	t_subpage \
 	t_irq \
+	t_irqshare \
+	t_irqacc \
+	t_irqstorm \
 	t_msix \
 	t_dma \
 	t_race \
