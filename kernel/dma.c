@@ -284,7 +284,7 @@ static int udrv_dma_sg(struct udrv_dma *d, struct device *dev, u64 uaddr)
 	 * that cannot be written is pinned read-only, for the device to read.
 	 */
 	unsigned int gup = FOLL_LONGTERM | FOLL_WRITE;
-	unsigned long done = 0, i;
+	unsigned long done = 0;
 	int ret;
 
 	if (d->bytes > UDRV_MAX_DMA_SG)
@@ -317,14 +317,25 @@ static int udrv_dma_sg(struct udrv_dma *d, struct device *dev, u64 uaddr)
 		done += n;
 		atomic_long_add(n, &udrv_dma_pinned);
 	}
-	if (!udrv_dma_translated(dev)) {
-		u64 mask = dma_get_mask(dev);
-
-		for (i = 0; i < d->npages; i++)
-			if (page_to_phys(d->pages[i]) + PAGE_SIZE - 1 > mask)
-				return -EDOM;
-	}
 	return 0;
+}
+
+/*
+ * Without an IOMMU translating, every page must lie within the mask.
+ * Checked under dev->lock, with the buffer counted in the same section:
+ * DMA_MASK changes the mask only while no buffer is counted.
+ */
+static bool udrv_dma_within_mask(struct udrv_dma *d, struct device *dev)
+{
+	u64 mask = dma_get_mask(dev);
+	unsigned long i;
+
+	if (udrv_dma_translated(dev))
+		return true;
+	for (i = 0; i < d->npages; i++)
+		if (page_to_phys(d->pages[i]) + PAGE_SIZE - 1 > mask)
+			return false;
+	return true;
 }
 
 /*
@@ -370,14 +381,27 @@ static int udrv_dma_map(struct udrv_dma *d, size_t offset,
 	struct device *ddev = &dev->pdev->dev;
 	int ret;
 
-	ret = sg_alloc_table_from_pages(&d->sgt, d->pages, d->npages, offset,
-					d->contig ? d->npages << PAGE_SHIFT :
-						    d->bytes, GFP_KERNEL);
+	/*
+	 * Segments no longer than the device takes (udrv_dma_list merges
+	 * them again for the caller): the DMA API and its debug checks
+	 * expect no more.
+	 */
+	ret = sg_alloc_table_from_pages_segment(&d->sgt, d->pages, d->npages,
+						offset,
+						d->contig ? d->npages << PAGE_SHIFT :
+							    d->bytes,
+						max_t(unsigned int, PAGE_SIZE,
+						      dma_get_max_seg_size(ddev)),
+						GFP_KERNEL);
 	if (ret)
 		return ret;
 	mutex_lock(&dev->lock);
 	if (dev->gone || READ_ONCE(d->card->revoked)) {
 		ret = -EIO;
+		goto out;
+	}
+	if (!udrv_dma_within_mask(d, ddev)) {
+		ret = -EDOM;
 		goto out;
 	}
 	ret = dma_map_sgtable(ddev, &d->sgt, d->dir, 0);

@@ -289,7 +289,14 @@ struct abba {
 	uint32_t h;
 	int iters;
 	int fails;
+	int first_err;		/* errno of the first failure */
 };
+
+static void abba_fail(struct abba *a, int err)
+{
+	if (!a->fails++)
+		a->first_err = err;
+}
 
 static void *abba_dma(void *arg)
 {
@@ -301,9 +308,12 @@ static void *abba_dma(void *arg)
 	for (i = 0; i < a->iters; i++) {
 		uint32_t hdma;
 
-		if (dma_lock(a->fd, a->h, buf, sizeof(buf), &hdma, NULL) ||
-		    dma_unlock(a->fd, hdma))
-			a->fails++;
+		int r = dma_lock(a->fd, a->h, buf, sizeof(buf), &hdma, NULL);
+
+		if (!r)
+			r = dma_unlock(a->fd, hdma);
+		if (r)
+			abba_fail(a, -r);
 	}
 	return NULL;
 }
@@ -318,7 +328,7 @@ static void *abba_mmap(void *arg)
 			       (off_t)UDRV_MMAP_OFFSET(a->h, 0));
 
 		if (p == MAP_FAILED)
-			a->fails++;
+			abba_fail(a, errno);
 		else
 			munmap(p, 4096);
 	}
@@ -327,8 +337,11 @@ static void *abba_mmap(void *arg)
 
 static void test_abba(void)
 {
-	pid_t pid = fork();
 	int status = 0, waited;
+	pid_t pid;
+
+	fflush(stdout);		/* the child prints: nothing twice */
+	pid = fork();
 
 	if (pid == 0) {
 		struct abba a = { .iters = 3000 };
@@ -342,6 +355,11 @@ static void test_abba(void)
 		pthread_create(&t2, NULL, abba_mmap, &b);
 		pthread_join(t1, NULL);
 		pthread_join(t2, NULL);
+		if (a.fails || b.fails)
+			printf("# t_race: DMA_LOCK/UNLOCK failed %d times (first: %s), mmap %d times (first: %s)\n",
+			       a.fails, strerror(a.first_err), b.fails,
+			       strerror(b.first_err));
+		fflush(stdout);
 		_exit(a.fails || b.fails ? 3 : 0);
 	}
 	/*
