@@ -22,8 +22,11 @@
  * Environment: UDRV_FUZZ_CALLS (steps, default 1000000), UDRV_FUZZ_SECONDS
  * (time bound, default 300), UDRV_FUZZ_SEED (printed; replays the random
  * choices, not the interleaving), UDRV_FUZZ_PROCS (2), UDRV_FUZZ_THREADS
- * (3 per process), UDRV_FUZZ_SKIP (comma list of: mmap, fork, unbind,
- * remove, kcov, failnth, bigcontig).
+ * (3 per process), UDRV_FUZZ_SKIP (comma list of classes to leave out,
+ * e.g. while a known defect is being fixed: steps info, config,
+ * unregister, xfer, irq, dma, mmap; fork; split (partial munmap, mremap
+ * shrink); unbind, remove; kcov, failnth;
+ * bigcontig clamps contiguous DMA buffers to 4 MiB).
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -212,8 +215,10 @@ int main(void)
 			 (unsigned long)fz_st->mutated);
 	}
 	fz_print_stats();
-	tap_diag("touch faults %lu, fail-nth faults injected %lu",
-		 (unsigned long)fz_st->faults, (unsigned long)fz_st->injected);
+	tap_diag("touch faults %lu (%lu on mappings of objects the pool thought "
+		 "live: unbind, remove, races), fail-nth faults injected %lu",
+		 (unsigned long)fz_st->faults, (unsigned long)fz_st->faults_live,
+		 (unsigned long)fz_st->injected);
 	if (fz_have_kcov)
 		tap_diag("coverage: %lu kernel PCs, %lu in udrv.ko; corpus %lu programs",
 			 (unsigned long)fz_st->cover,

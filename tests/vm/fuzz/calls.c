@@ -798,7 +798,7 @@ static void do_bad_ioctl(void)
 
 /* ---- the step -------------------------------------------------------- */
 
-struct weighted { void (*fn)(void); uint32_t w; };
+struct weighted { void (*fn)(void); uint32_t w; const char *cls; };
 static void cfg_read(void) { do_config(false); }
 static void cfg_write(void) { do_config(true); }
 static void wait_block(void) { do_int_wait(true); }
@@ -808,28 +808,44 @@ static void lock_sg(void) { do_dma_lock(false); }
 static void mem_op(void) { fz_step_mem(fz_below(1000)); }
 
 static const struct weighted steps[] = {
-	{ do_version, 1 }, { do_scan, 2 }, { do_card_info, 2 },
-	{ cfg_read, 4 }, { cfg_write, 2 }, { do_register, 8 },
-	{ do_unregister, 3 }, { do_transfer, 24 }, { do_multi, 8 },
-	{ do_cleanup, 3 }, { do_int_enable, 4 }, { wait_block, 1 },
-	{ wait_count, 4 }, { do_int_disable, 2 }, { do_int_fd, 2 },
-	{ do_intfd_read, 3 }, { lock_contig, 4 }, { lock_sg, 4 },
-	{ do_dma_unlock, 5 }, { do_dma_sync, 4 }, { do_dma_mask, 1 },
-	{ do_bad_ioctl, 2 }, { mem_op, 14 },
+	{ do_version, 1, "info" }, { do_scan, 2, "info" },
+	{ do_card_info, 2, "info" }, { cfg_read, 4, "config" },
+	{ cfg_write, 2, "config" }, { do_register, 8, NULL },
+	{ do_unregister, 3, "unregister" }, { do_transfer, 24, "xfer" },
+	{ do_multi, 8, "xfer" }, { do_cleanup, 3, "xfer" },
+	{ do_int_enable, 4, "irq" }, { wait_block, 1, "irq" },
+	{ wait_count, 4, "irq" }, { do_int_disable, 2, "irq" },
+	{ do_int_fd, 2, "irq" }, { do_intfd_read, 3, "irq" },
+	{ lock_contig, 4, "dma" }, { lock_sg, 4, "dma" },
+	{ do_dma_unlock, 5, "dma" }, { do_dma_sync, 4, "dma" },
+	{ do_dma_mask, 1, "dma" }, { do_bad_ioctl, 2, "info" },
+	{ mem_op, 14, "mmap" },
 };
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+/* UDRV_FUZZ_SKIP classes get weight 0 (parsed once). */
+static uint32_t weight[NSTEPS], total_weight;
+static pthread_once_t weights_once = PTHREAD_ONCE_INIT;
+
+static void init_weights(void)
+{
+	for (size_t i = 0; i < NSTEPS; i++) {
+		weight[i] = steps[i].cls && fz_skip(steps[i].cls) ? 0 : steps[i].w;
+		total_weight += weight[i];
+	}
+}
 
 void fz_step(void)
 {
-	uint32_t total = 0, r;
+	uint32_t r;
 
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
-		total += steps[i].w;
-	r = fz_below(total);
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		if (r < steps[i].w) {
+	pthread_once(&weights_once, init_weights);
+	r = fz_below(total_weight);
+	for (size_t i = 0; i < NSTEPS; i++) {
+		if (r < weight[i]) {
 			steps[i].fn();
 			return;
 		}
-		r -= steps[i].w;
+		r -= weight[i];
 	}
 }

@@ -42,6 +42,7 @@ struct fz_stats {
 	atomic_ulong total;		/* steps handed out (the budget) */
 	atomic_ulong stale;		/* mapping worked after its object died */
 	atomic_ulong faults;		/* touches that faulted (fine) */
+	atomic_ulong faults_live;	/* of them, on a mapping of a live object */
 	atomic_ulong fork_touch_ok;	/* a DONTCOPY mapping reached in a child */
 	atomic_ulong injected;		/* fail-nth faults that fired */
 	atomic_ulong cover;		/* distinct kernel PCs seen */

@@ -6,6 +6,7 @@
  * (the agent zaps the mapping); a mapping that still works after its
  * card was unregistered or its buffer unlocked is a finding.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -141,7 +142,7 @@ static void map_bar(void)
 		}
 	}
 	p = mmap(NULL, len, prot, flags, c.fd, (off_t)off);
-	fz_count(OP_MMAP_BAR, p == MAP_FAILED ? -1 : 0);
+	fz_count(OP_MMAP_BAR, p == MAP_FAILED ? -errno : 0);
 	if (p == MAP_FAILED)
 		return;
 	m.addr = p;
@@ -192,7 +193,7 @@ static void map_dma(void)
 		}
 	}
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, (off_t)off);
-	fz_count(OP_MMAP_DMA, p == MAP_FAILED ? -1 : 0);
+	fz_count(OP_MMAP_DMA, p == MAP_FAILED ? -errno : 0);
 	if (p == MAP_FAILED)
 		return;
 	m.addr = p;
@@ -232,6 +233,8 @@ static void touch(void)
 	faulted = fz_touch(m->addr, at, wr);
 	if (faulted)
 		atomic_fetch_add(&fz_st->faults, 1);
+	if (faulted && !m->freed && !m->unsure)
+		atomic_fetch_add(&fz_st->faults_live, 1);
 	if (!faulted && m->freed && !m->unsure &&
 	    !atomic_fetch_add(&fz_st->stale, 1))
 		snprintf(fz_st->stale_what, sizeof(fz_st->stale_what),
@@ -253,7 +256,7 @@ static void unmap(void)
 	if (i >= 0) {
 		struct fz_map *m = &fz_pool.maps[i];
 
-		if (m->len > 4096 && fz_chance(3)) {
+		if (m->len > 4096 && fz_chance(3) && !fz_skip("split")) {
 			/* drop the first page only */
 			r = munmap(m->addr, 4096);
 			if (!r) {
@@ -268,7 +271,7 @@ static void unmap(void)
 	}
 	fz_unlock();
 	if (i >= 0)
-		fz_count(OP_MUNMAP, r ? -1 : 0);
+		fz_count(OP_MUNMAP, r ? -errno : 0);
 }
 
 static void remap(void)
@@ -288,7 +291,7 @@ static void remap(void)
 				m->len += 4096, m->unsure = true;
 			break;
 		case 1:	/* shrink */
-			if (m->len > 4096) {
+			if (m->len > 4096 && !fz_skip("split")) {
 				p = mremap(m->addr, m->len, m->len - 4096, 0);
 				if (p != MAP_FAILED)
 					m->len -= 4096;
@@ -303,7 +306,7 @@ static void remap(void)
 	}
 	fz_unlock();
 	if (i >= 0)
-		fz_count(OP_MREMAP, p == MAP_FAILED ? -1 : 0);
+		fz_count(OP_MREMAP, p == MAP_FAILED ? -errno : 0);
 }
 
 static void discard(void)
@@ -320,7 +323,7 @@ static void discard(void)
 	}
 	fz_unlock();
 	if (i >= 0)
-		fz_count(OP_MADVISE, r ? -1 : 0);
+		fz_count(OP_MADVISE, r ? -errno : 0);
 }
 
 /* The mappings are VM_DONTCOPY: a child must not reach them. */
@@ -342,7 +345,7 @@ static void fork_touch(void)
 		_exit(fz_touch(m.addr, 0, false) ? 2 : 0);
 	if (pid > 0)
 		waitpid(pid, &st, 0);
-	fz_count(OP_FORK, pid < 0 ? -1 : 0);
+	fz_count(OP_FORK, pid < 0 ? -errno : 0);
 	if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		atomic_fetch_add(&fz_st->fork_touch_ok, 1);
 }
