@@ -276,7 +276,8 @@ static void unmap(void)
 
 static void remap(void)
 {
-	int i;
+	int i, e = 0;
+	bool called = false;
 	void *p = MAP_FAILED;
 
 	fz_lock();
@@ -287,26 +288,30 @@ static void remap(void)
 		switch (fz_below(3)) {
 		case 0:	/* grow: VM_DONTEXPAND refuses */
 			p = mremap(m->addr, m->len, m->len + 4096, MREMAP_MAYMOVE);
+			called = true;
 			if (p != MAP_FAILED)
 				m->len += 4096, m->unsure = true;
 			break;
 		case 1:	/* shrink */
 			if (m->len > 4096 && !fz_skip("split")) {
 				p = mremap(m->addr, m->len, m->len - 4096, 0);
+				called = true;
 				if (p != MAP_FAILED)
 					m->len -= 4096;
 			}
 			break;
 		default: /* move */
 			p = mremap(m->addr, m->len, m->len, MREMAP_MAYMOVE);
+			called = true;
 			break;
 		}
+		e = errno;
 		if (p != MAP_FAILED)
 			m->addr = p;
 	}
 	fz_unlock();
-	if (i >= 0)
-		fz_count(OP_MREMAP, p == MAP_FAILED ? -errno : 0);
+	if (called)
+		fz_count(OP_MREMAP, p == MAP_FAILED ? -e : 0);
 }
 
 static void discard(void)
