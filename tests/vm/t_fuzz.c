@@ -25,7 +25,8 @@
  * (3 per process), UDRV_FUZZ_SKIP (comma list of classes to leave out,
  * e.g. while a known defect is being fixed: steps info, config,
  * unregister, xfer, irq, dma, mmap; fork; split (partial munmap, mremap
- * shrink); unbind, remove; kcov, failnth;
+ * shrink); lyingmask (an INTx command list that disowns the device's
+ * own interrupt); unbind, remove; kcov, failnth;
  * bigcontig clamps contiguous DMA buffers to 4 MiB).
  */
 #include <fcntl.h>
