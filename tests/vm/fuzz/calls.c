@@ -645,7 +645,7 @@ static void do_dma_lock(bool contig)
 	l.hcard = c.h;
 	l.options = (contig ? UDRV_DMA_CONTIG : 0) | (fz_below(4) << 1) |
 		    (fz_chance(2) ? UDRV_DMA_ALLOW_64BIT : 0);
-	l.bytes = 1 + fz_below(fz_chance(8) ? (1u << 20) : (64u << 10));
+	l.bytes = 1 + fz_below(fz_chance(32) ? (1u << 20) : (32u << 10));
 	if (!contig) {
 		size_t skew = fz_chance(2) ? fz_below(4096) : 0;
 
