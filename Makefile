@@ -118,6 +118,8 @@ endef
 STATIC_BINS :=
 $(eval $(call static_prog,udrvctl,$(CTL_SRCS)))
 $(foreach s,$(VM_SRCS),$(eval $(call static_prog,$(basename $(notdir $(s))),$(s) $(VM_COMMON))))
+# t_fuzz is split into parts of its own (each rule's $^ takes them in).
+$(B)/static/bin/t_fuzz: $(call SOBJ,$(wildcard tests/vm/fuzz/*.c))
 $(foreach s,$(EX_SRCS) $(BENCH_SRCS),$(eval $(call static_prog,$(basename $(notdir $(s))),$(s))))
 STATIC_SCRIPTS := $(patsubst %,$(B)/static/bin/%,$(notdir $(wildcard tests/vm/*.sh bench/*.sh)))
 

@@ -1,223 +1,285 @@
 // SPDX-License-Identifier: MIT
 /*
- * t_fuzz: random sizes, fields and pointers thrown at every ioctl and at
- * mmap.  The verdict that matters is the kernel log, which the VM harness
- * checks for Oops/BUG/WARNING after the run; here we check that the agent
- * keeps answering and that the file still works afterwards.
+ * t_fuzz: programs of calls over live resources.  Several processes, each
+ * with several threads sharing its open files of /dev/udrv, register the
+ * bound devices and run random steps: ioctls built mostly valid from what
+ * is live (card and DMA handles, BARs, offsets, mmap offsets, interrupt
+ * descriptors) with one field mutated now and then, and mmap, munmap,
+ * mremap, madvise, fork and touches on the mappings.  Meanwhile the parent
+ * unbinds and rebinds an edu, and removes and rescans it.  On the debug
+ * kernel, KCOV steers the programs and fail-nth fails allocations and
+ * user copies.
  *
- * The only card registered is pci-testdev, whose registers are harmless
- * to write; random slots that hit an edu are steered away from it, since
- * edu's DMA engine would write random guest memory (no IOMMU here).
+ * The verdict that matters most is the kernel log (the VM harness fails a
+ * boot on any Oops, BUG or WARNING).  Here: every key call succeeded at
+ * least once (so the run got past validation), no mapping outlived the
+ * object it maps, no worker died, and the devices are bound again.
+ *
+ * Safety: nothing ever writes edu's DMA registers (BAR0 0x80-0x9f): with
+ * no IOMMU they would make the device write guest memory.  See
+ * fuzz/devices.c for the write filter and fuzz/calls.c for config space.
+ *
+ * Environment: UDRV_FUZZ_CALLS (steps, default 1000000), UDRV_FUZZ_SECONDS
+ * (time bound, default 300), UDRV_FUZZ_SEED (printed; replays the random
+ * choices, not the interleaving), UDRV_FUZZ_PROCS (2), UDRV_FUZZ_THREADS
+ * (3 per process), UDRV_FUZZ_SKIP (comma list of classes to leave out,
+ * e.g. while a known defect is being fixed: steps info, config,
+ * unregister, xfer, irq, dma, mmap; fork; split (partial munmap, mremap
+ * shrink); lyingmask (an INTx command list that disowns the device's
+ * own interrupt); unbind, remove; kcov, failnth;
+ * bigcontig clamps contiguous DMA buffers to 4 MiB).
  */
-#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/tap.h"
+#include "fuzz/fuzz.h"
 
-#define ITERATIONS 20000
+unsigned long fz_budget = 1000000;
+static unsigned long seconds = 300, seed;
+static unsigned int nprocs = 2, nthreads = 3;
+static struct timespec t0;
 
-static const unsigned long cmds[] = {
-	UDRV_IOC_VERSION, UDRV_IOC_SCAN, UDRV_IOC_CARD_INFO, UDRV_IOC_CONFIG,
-	UDRV_IOC_REGISTER, UDRV_IOC_UNREGISTER, UDRV_IOC_TRANSFER,
-	UDRV_IOC_MULTI_TRANSFER, UDRV_IOC_CLEANUP_SETUP,
-	UDRV_IOC_INT_ENABLE, UDRV_IOC_INT_WAIT, UDRV_IOC_INT_COUNT,
-	UDRV_IOC_INT_DISABLE, UDRV_IOC_INT_FD, UDRV_IOC_DMA_LOCK,
-	UDRV_IOC_DMA_UNLOCK, UDRV_IOC_DMA_SYNC, UDRV_IOC_DMA_MASK,
-};
-#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+#define STUCK_GRACE 60	/* seconds a worker may overrun the bound */
 
-static unsigned char pool[65536];	/* where random pointers may land */
-static WD_PCI_SLOT edus[8];
-static uint32_t n_edu;
-
-static uint64_t rnd64(void)
+static double elapsed(void)
 {
-	return ((uint64_t)rand() << 42) ^ ((uint64_t)rand() << 21) ^ rand();
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9;
 }
 
-static uint64_t random_ptr(void)
+double fz_progress(void)
 {
-	switch (rand() % 4) {
-	case 0:
-		return (uintptr_t)(pool + rand() % sizeof(pool));
-	case 1:
-		return 0;
-	case 2:
-		return rnd64();
-	default:
-		return (uintptr_t)pool;
-	}
+	double a = (double)atomic_load(&fz_st->total) / (double)fz_budget;
+	double b = elapsed() / (double)seconds;
+
+	return a > b ? a : b;
 }
 
-/* Keeps the structure plausible often enough to get past the size check. */
-static void shape(unsigned long cmd, unsigned char *a, size_t size,
-		  uint32_t hcard)
+static unsigned long env(const char *name, unsigned long def)
 {
-	struct udrv_slot *slot = NULL;
-	struct udrv_xfer *x = NULL;
-	uint32_t i;
+	const char *v = getenv(name);
 
-	if (rand() % 8)
-		memcpy(a, &(uint32_t){ (uint32_t)size }, 4);
-	switch (cmd) {
-	case UDRV_IOC_SCAN:
-		((struct udrv_scan *)a)->max %= UDRV_MAX_SCAN + 2;
-		((struct udrv_scan *)a)->entries = random_ptr();
-		break;
-	case UDRV_IOC_CARD_INFO:
-		slot = &((struct udrv_card_info *)a)->slot;
-		break;
-	case UDRV_IOC_CONFIG:
-		slot = &((struct udrv_config *)a)->slot;
-		((struct udrv_config *)a)->buf = random_ptr();
-		((struct udrv_config *)a)->offset %= 4200;
-		((struct udrv_config *)a)->bytes %= 4200;
-		break;
-	case UDRV_IOC_REGISTER:
-		slot = &((struct udrv_register *)a)->slot;
-		break;
-	case UDRV_IOC_TRANSFER:
-		x = &((struct udrv_transfer *)a)->xfer;
-		if (rand() % 2)
-			((struct udrv_transfer *)a)->hcard = hcard;
-		break;
-	case UDRV_IOC_MULTI_TRANSFER:
-		if (rand() % 2)
-			((struct udrv_multi_transfer *)a)->hcard = hcard;
-		((struct udrv_multi_transfer *)a)->num %= 64;
-		((struct udrv_multi_transfer *)a)->cmds =
-			(uintptr_t)(pool + rand() % 1024);
-		break;
-	case UDRV_IOC_INT_ENABLE:
-		((struct udrv_int_enable *)a)->hcard = hcard;
-		((struct udrv_int_enable *)a)->num_cmds %= 20;
-		((struct udrv_int_enable *)a)->cmds = random_ptr();
-		break;
-	case UDRV_IOC_INT_WAIT:
-	case UDRV_IOC_INT_COUNT:
-		if (rand() % 2)
-			((struct udrv_int_wait *)a)->hcard = hcard;
-		((struct udrv_int_wait *)a)->timeout_ms = 1 + rand() % 5;
-		((struct udrv_int_wait *)a)->num_cmds %= 20;
-		((struct udrv_int_wait *)a)->cmds = random_ptr();
-		break;
-	case UDRV_IOC_DMA_LOCK:
-		if (rand() % 2)
-			((struct udrv_dma_lock *)a)->hcard = hcard;
-		((struct udrv_dma_lock *)a)->bytes %= 1 << 16;
-		((struct udrv_dma_lock *)a)->user_addr = random_ptr();
-		((struct udrv_dma_lock *)a)->pages = random_ptr();
-		((struct udrv_dma_lock *)a)->num_pages %= 40;
-		break;
-	case UDRV_IOC_DMA_MASK:
-		if (rand() % 2)
-			((struct udrv_dma_mask *)a)->hcard = hcard;
-		break;
-	case UDRV_IOC_CLEANUP_SETUP:
-		if (rand() % 2)
-			((struct udrv_cleanup_setup *)a)->hcard = hcard;
-		((struct udrv_cleanup_setup *)a)->num %= 80;
-		((struct udrv_cleanup_setup *)a)->cmds = random_ptr();
-		break;
+	return v && *v ? strtoul(v, NULL, 0) : def;
+}
+
+static void *thread_main(void *arg)
+{
+	uintptr_t id = (uintptr_t)arg;
+
+	fz_rng_state = fz_mix(seed, id) | 1;
+	fz_thread_buffers();
+	fz_kdebug_thread();
+	while (!atomic_load(&fz_st->stop))
+		fz_run_program();
+	return NULL;
+}
+
+static void worker(unsigned int proc)
+{
+	pthread_t th[16];
+
+	fz_signals();
+	fz_pool_init();
+	for (unsigned int t = 0; t < nthreads; t++)
+		pthread_create(&th[t], NULL, thread_main,
+			       (void *)(uintptr_t)(proc * 64 + t));
+	for (unsigned int t = 0; t < nthreads; t++)
+		pthread_join(th[t], NULL);
+	fz_close_all();
+	_exit(0);
+}
+
+/* The fuzzer may have set any DMA mask; later tests expect the default. */
+static bool restore_masks(void)
+{
+	int fd = open(UDRV_DEVICE_PATH, O_RDWR);
+	bool ok = fd >= 0;
+
+	for (unsigned int i = 0; ok && i < fz_ndevs; i++) {
+		struct udrv_register r = { .size = sizeof(r),
+					   .slot = fz_devs[i].slot,
+					   .options = UDRV_REG_SHARED };
+		struct udrv_dma_mask m = { .size = sizeof(m), .bits = 32 };
+		struct udrv_unregister u = { .size = sizeof(u) };
+
+		if (ioctl(fd, UDRV_IOC_REGISTER, &r)) {
+			ok = false;
+			break;
+		}
+		m.hcard = u.hcard = r.hcard;
+		if (ioctl(fd, UDRV_IOC_DMA_MASK, &m))
+			ok = false;
+		ioctl(fd, UDRV_IOC_UNREGISTER, &u);
 	}
-	if (slot && rand() % 2) {
-		slot->domain = 0;
-		slot->bus = 0;
-		slot->slot %= 34;
-		slot->function %= 9;
-		memset(slot->pad, 0, sizeof(slot->pad));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static void key(enum fz_op op, const char *skip_cls)
+{
+	if (skip_cls && fz_skip(skip_cls)) {
+		tap_skip("%s: class '%s' skipped", fz_op_name(op), skip_cls);
+		return;
 	}
-	if (slot) {
-		for (i = 0; i < n_edu; i++)
-			if (slot->domain == edus[i].domain &&
-			    slot->bus == edus[i].bus &&
-			    slot->slot == edus[i].slot)
-				slot->slot = 31;
-	}
-	if (x) {
-		x->cmd = rand() % 2 ? (uint32_t)rand() : 0x100 | (rand() & 0x1f);
-		x->bar = rand() % 8;
-		x->addr = rand() % 2 ? rnd64() : (uint64_t)(rand() % 5000);
-		x->bytes %= 8192;
-		x->data = random_ptr();
-	}
+	tap_ok(fz_st->ok[op] > 0, "%s succeeded %lu times of %lu",
+	       fz_op_name(op), (unsigned long)fz_st->ok[op],
+	       (unsigned long)fz_st->calls[op]);
 }
 
 int main(void)
 {
-	static unsigned char arg[8192];
-	unsigned int seed = (unsigned int)time(NULL), i, answered = 0;
-	WD_PCI_SLOT testdev;
-	uint32_t hcard = 0, v = 0;
+	pid_t pids[16];
+	pthread_t hp;
+	bool hp_on = false, died = false, stuck = false;
+	unsigned int running;
 	int fd;
 
 	tap_init("t_fuzz");
-	srand(seed);
-	tap_diag("seed %u", seed);
-	if (WDC_DriverOpen() || !find_bound(0x1b36, 0x0005, &testdev, 1)) {
-		tap_ok(false, "needs a bound pci-testdev: %s",
-		       WDC_GetLastErrStr());
-		return tap_done();
-	}
-	n_edu = find_bound(EDU_VENDOR, EDU_DEVICE, edus, 8);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fz_budget = env("UDRV_FUZZ_CALLS", 1000000);
+	seconds = env("UDRV_FUZZ_SECONDS", 300);
+	seed = env("UDRV_FUZZ_SEED", (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16));
+	nprocs = (unsigned int)env("UDRV_FUZZ_PROCS", 2);
+	nthreads = (unsigned int)env("UDRV_FUZZ_THREADS", 3);
+	if (nprocs < 1 || nprocs > 16)
+		nprocs = 2;
+	if (nthreads < 1 || nthreads > 16)
+		nthreads = 3;
+	tap_diag("UDRV_FUZZ_SEED=%lu UDRV_FUZZ_CALLS=%lu UDRV_FUZZ_SECONDS=%lu "
+		 "procs=%u threads=%u skip=%s", seed, fz_budget, seconds, nprocs,
+		 nthreads, getenv("UDRV_FUZZ_SKIP") ? getenv("UDRV_FUZZ_SKIP") : "");
+
+	fz_st = mmap(NULL, sizeof(*fz_st), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	fd = open(UDRV_DEVICE_PATH, O_RDWR);
-	if (fd < 0 || WD_CardRegister(fd, testdev, 0, &hcard)) {
-		tap_ok(false, "register pci-testdev");
+	if (fz_st == MAP_FAILED || fd < 0 || fz_find_devices(fd) <= 0) {
+		tap_ok(false, "open /dev/udrv and find bound devices");
 		return tap_done();
 	}
-	for (i = 0; i < ITERATIONS; i++) {
-		unsigned long cmd = cmds[rand() % NCMDS];
-		size_t size = _IOC_SIZE(cmd);
-		unsigned int j;
-
-		for (j = 0; j < sizeof(arg); j++)
-			arg[j] = rand();
-		for (j = 0; j < 2048; j++)
-			pool[rand() % sizeof(pool)] = rand();
-		if (rand() % 16 == 0)
-			cmd = _IOC(rand() % 4, UDRV_IOC_MAGIC, rand() % 24,
-				   rand() % 600);
-		shape(cmd, arg, size, hcard);
-		/* Never unregister our own card: the run would stop there. */
-		if (cmd == UDRV_IOC_UNREGISTER &&
-		    ((struct udrv_unregister *)arg)->hcard == hcard)
-			continue;
-		if (ioctl(fd, cmd, arg) == 0 || errno != 0)
-			answered++;
-		if (i % 8 == 0) {
-			uint64_t off = rand() % 2 ? rnd64() :
-				       UDRV_MMAP_OFFSET(hcard, rand() % 8) +
-				       (rand() % 8) * 4096;
-			size_t len = 4096 * (1 + rand() % 4);
-			void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd,
-				       off & ~4095ULL);
-
-			if (p != MAP_FAILED)
-				munmap(p, len);
-		}
-	}
-	tap_ok(answered > 0, "%u of %u random ioctls answered", answered,
-	       ITERATIONS);
-	{
-		WD_TRANSFER t;
-
-		memset(&t, 0, sizeof(t));
-		t.cmd = RM_BYTE;
-		t.bar = 0;
-		t.addr = 1;
-		tap_status(WD_Transfer(fd, hcard, &t), WD_STATUS_SUCCESS,
-			   "the card still answers after the fuzz");
-	}
-	tap_status(WD_PciConfigDump(fd, testdev, 0, &v, 4, false),
-		   WD_STATUS_SUCCESS, "config still reads after the fuzz");
-	tap_ok(v == 0x00051b36, "pci-testdev id 1b36:0005 (0x%08x)", v);
 	close(fd);
-	WDC_DriverClose();
+	for (unsigned int i = 0; i < fz_ndevs; i++)
+		tap_diag("device %s %04x:%04x, %u BARs", fz_devs[i].bdf,
+			 fz_devs[i].vendor, fz_devs[i].device, fz_devs[i].nbars);
+	fz_kdebug_setup();
+	tap_diag("KCOV %s, fail-nth %s", fz_have_kcov ? "on" :
+		 "absent (not a debug kernel): programs are random",
+		 fz_have_failnth ? "on" : "absent (not a debug kernel)");
+
+	for (unsigned int p = 0; p < nprocs; p++) {
+		pids[p] = fork();
+		if (pids[p] == 0)
+			worker(p);
+	}
+	if (!fz_skip("unbind") || !fz_skip("remove"))
+		hp_on = !pthread_create(&hp, NULL, fz_hotplug_thread, NULL);
+	for (running = nprocs; running;) {
+		struct timespec nap = { 0, 100000000 };
+		int st;
+
+		if (elapsed() > (double)seconds)
+			atomic_store(&fz_st->stop, 1);
+		if (elapsed() > (double)seconds + STUCK_GRACE) {
+			/*
+			 * Workers stuck in the kernel past the time bound: a
+			 * hang (deadlock).  Their stacks go to the kernel log
+			 * and the verdict is given without them.
+			 */
+			int sq = open("/proc/sysrq-trigger", O_WRONLY);
+
+			if (sq >= 0) {
+				if (write(sq, "w", 1) != 1)
+					tap_diag("sysrq-w failed");
+				close(sq);
+			}
+			tap_diag("%u worker(s) still in the kernel %d s after the "
+				 "time bound: blocked tasks in the kernel log",
+				 running, STUCK_GRACE);
+			died = stuck = true;
+			break;
+		}
+		for (unsigned int p = 0; p < nprocs; p++) {
+			if (pids[p] <= 0 || waitpid(pids[p], &st, WNOHANG) != pids[p])
+				continue;
+			if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+				tap_diag("worker %u ended with status 0x%x", p, st);
+				died = true;
+			}
+			pids[p] = 0;
+			running--;
+		}
+		if (running)
+			nanosleep(&nap, NULL);
+	}
+	atomic_store(&fz_st->stop, 1);
+	if (hp_on && !stuck)
+		pthread_join(hp, NULL);
+
+	{
+		double s = elapsed();
+		unsigned long calls = 0;
+
+		for (int op = 0; op < FZ_NOPS; op++)
+			calls += fz_st->calls[op];
+		tap_diag("%lu steps, %lu calls in %.1f s: %.0f calls/s; %lu mutated",
+			 (unsigned long)fz_st->total, calls, s, calls / s,
+			 (unsigned long)fz_st->mutated);
+	}
+	fz_print_stats();
+	tap_diag("touch faults %lu (%lu on mappings of objects the pool thought "
+		 "live: unbind, remove, races), fail-nth faults injected %lu",
+		 (unsigned long)fz_st->faults, (unsigned long)fz_st->faults_live,
+		 (unsigned long)fz_st->injected);
+	if (fz_have_kcov)
+		tap_diag("coverage: %lu kernel PCs, %lu in udrv.ko; corpus %lu programs",
+			 (unsigned long)fz_st->cover,
+			 (unsigned long)fz_st->cover_udrv,
+			 (unsigned long)fz_st->corpus);
+
+	tap_ok(!died, "every worker process exited normally, in time");
+	if (stuck)	/* the rest would block on what the workers hold */
+		return tap_done();
+	key(OP_REGISTER, NULL);
+	key(OP_TRANSFER, NULL);
+	key(OP_MULTI, NULL);
+	key(OP_INT_ENABLE, NULL);
+	tap_ok(fz_st->ok[OP_INT_WAIT] + fz_st->ok[OP_INTFD_READ] > 0,
+	       "an interrupt was received: INT_WAIT ok %lu, read(int fd) ok %lu",
+	       (unsigned long)fz_st->ok[OP_INT_WAIT],
+	       (unsigned long)fz_st->ok[OP_INTFD_READ]);
+	key(OP_DMA_LOCK_CONTIG, NULL);
+	key(OP_DMA_LOCK_SG, NULL);
+	key(OP_DMA_UNLOCK, NULL);
+	key(OP_MMAP_BAR, "mmap");
+	key(OP_MMAP_DMA, "mmap");
+	tap_ok(fz_st->stale == 0, "no mapping outlived its object (%lu)%s%s",
+	       (unsigned long)fz_st->stale, fz_st->stale ? ": first: " : "",
+	       fz_st->stale_what);
+	tap_ok(fz_st->fork_touch_ok == 0,
+	       "no forked child reached a mapping (%lu)",
+	       (unsigned long)fz_st->fork_touch_ok);
+	tap_ok(fz_rebind_all(), "every device is bound to udrv again");
+	tap_ok(restore_masks(), "DMA masks back to 32 bits");
+	{
+		struct udrv_version v = { .size = sizeof(v) };
+
+		fd = open(UDRV_DEVICE_PATH, O_RDWR);
+		tap_ok(fd >= 0 && !ioctl(fd, UDRV_IOC_VERSION, &v) &&
+		       v.abi_version == UDRV_ABI_VERSION,
+		       "the agent still answers");
+		if (fd >= 0)
+			close(fd);
+	}
 	return tap_done();
 }
