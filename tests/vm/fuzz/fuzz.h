@@ -41,6 +41,7 @@ struct fz_stats {
 	atomic_ulong mutated;		/* calls with one field mutated */
 	atomic_ulong total;		/* steps handed out (the budget) */
 	atomic_ulong stale;		/* mapping worked after its object died */
+	atomic_ulong reused;		/* ... but its handle names a live one */
 	atomic_ulong faults;		/* touches that faulted (fine) */
 	atomic_ulong faults_live;	/* of them, on a mapping of a live object */
 	atomic_ulong fork_touch_ok;	/* a DONTCOPY mapping reached in a child */

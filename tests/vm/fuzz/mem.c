@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -206,6 +207,23 @@ static void map_dma(void)
 	add_map(&m);
 }
 
+/* Whether the object a mapping was made for has a live namesake. */
+static bool handle_alive(const struct fz_map *m)
+{
+	if (m->kind == MAP_DMA) {
+		struct udrv_dma_op op = { .size = sizeof(op), .hdma = m->obj,
+					  .sync = UDRV_SYNC_FOR_CPU };
+
+		return ioctl(m->fd, UDRV_IOC_DMA_SYNC, &op) == 0;
+	} else {
+		/* An empty cleanup list: the lightest call that needs a card */
+		struct udrv_cleanup_setup q = { .size = sizeof(q),
+						.hcard = m->obj };
+
+		return ioctl(m->fd, UDRV_IOC_CLEANUP_SETUP, &q) == 0;
+	}
+}
+
 static void touch(void)
 {
 	struct fz_map *m;
@@ -235,8 +253,16 @@ static void touch(void)
 		atomic_fetch_add(&fz_st->faults, 1);
 	if (faulted && !m->freed && !m->unsure)
 		atomic_fetch_add(&fz_st->faults_live, 1);
-	if (!faulted && m->freed && !m->unsure &&
-	    !atomic_fetch_add(&fz_st->stale, 1))
+	/*
+	 * The pool can be wrong about what a mapping maps: between a call
+	 * and the pool update, other threads may free an object and make a
+	 * new one that gets the same handle.  Ask the agent whether the
+	 * handle names a live object in that file before calling it stale.
+	 */
+	if (!faulted && m->freed && !m->unsure && handle_alive(m)) {
+		atomic_fetch_add(&fz_st->reused, 1);
+	} else if (!faulted && m->freed && !m->unsure &&
+		   !atomic_fetch_add(&fz_st->stale, 1))
 		snprintf(fz_st->stale_what, sizeof(fz_st->stale_what),
 			 "%s mapping (handle %u, %s) still worked after %s",
 			 m->kind == MAP_BAR ? "BAR" : "DMA", m->obj,
@@ -338,16 +364,20 @@ static void fork_touch(void)
 	int i, st = 0;
 	pid_t pid;
 
+	/*
+	 * Forked under the pool's lock: no other thread can unmap the
+	 * mapping and let something else take its address meanwhile.
+	 */
 	fz_lock();
 	i = fz_any_map();
 	if (i >= 0)
 		m = fz_pool.maps[i];
+	pid = i < 0 ? -1 : fork();
+	if (pid == 0)
+		_exit(fz_touch(m.addr, 0, false) ? 2 : 0);
 	fz_unlock();
 	if (i < 0)
 		return;
-	pid = fork();
-	if (pid == 0)
-		_exit(fz_touch(m.addr, 0, false) ? 2 : 0);
 	if (pid > 0)
 		waitpid(pid, &st, 0);
 	fz_count(OP_FORK, pid < 0 ? -errno : 0);
