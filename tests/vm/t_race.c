@@ -348,8 +348,17 @@ static void test_abba(void)
 		struct abba b;
 		pthread_t t1, t2;
 
+		struct udrv_dma_mask m = { .size = sizeof(m), .bits = 64 };
+
 		if (WD_Open(&a.fd) || reg(a.fd, edu[0], 0, &a.h))
 			_exit(2);
+		/*
+		 * The edu's own 28-bit mask would refuse most pages (nothing
+		 * here starts the device's DMA engine).
+		 */
+		m.hcard = a.h;
+		if (ioctl(a.fd, UDRV_IOC_DMA_MASK, &m))
+			_exit(4);
 		b = a;
 		pthread_create(&t1, NULL, abba_dma, &a);
 		pthread_create(&t2, NULL, abba_mmap, &b);
