@@ -657,11 +657,21 @@ static void do_dma_lock(bool contig)
 		size_t skew = fz_chance(2) ? fz_below(4096) : 0;
 
 		ulen = (skew + l.bytes + pg - 1) / pg * pg;
-		ubuf = mmap(NULL, ulen, fz_chance(8) ? PROT_READ :
-			    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
+		ubuf = mmap(NULL, ulen, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (ubuf == MAP_FAILED)
 			return;
+		/*
+		 * A read-only buffer (pinned read-only, for the device to
+		 * read) is written first: never-written anonymous memory is
+		 * the one shared zero page, which several buffers would then
+		 * map at once, and the debug kernel's DMA-API checker gives
+		 * up on syncs of a page mapped twice (see docs/dma.md).
+		 */
+		if (fz_chance(8)) {
+			memset(ubuf, 0x5a, ulen);
+			mprotect(ubuf, ulen, PROT_READ);
+		}
 		if (fz_chance(2))
 			madvise(ubuf, ulen, MADV_WILLNEED);
 		l.user_addr = (uintptr_t)ubuf + skew;
