@@ -25,7 +25,7 @@
 #define EDU_STATUS_COMPUTING	0x01
 #define EDU_STATUS_IRQFACT	0x80
 
-#define POLL_TIMEOUT_MS	2000
+#define POLL_TIMEOUT_MS	10000
 
 static unsigned int checks, failures;
 
@@ -57,13 +57,19 @@ static double now_ms(void)
 static bool wait_idle(WDC_DEVICE_HANDLE dev, uint32_t *status)
 {
 	double deadline = now_ms() + POLL_TIMEOUT_MS;
+	unsigned int polls = 0;
 
+	/*
+	 * edu computes in a QEMU thread of its own, which a busy host may
+	 * not run for a while; and an emulated guest's clock can leap.
+	 * Hence a generous deadline, and a number of polls as well.
+	 */
 	do {
 		if (WDC_ReadAddr32(dev, EDU_BAR, EDU_STATUS, status))
 			return false;
 		if (!(*status & EDU_STATUS_COMPUTING))
 			return true;
-	} while (now_ms() < deadline);
+	} while (++polls < 100000 || now_ms() < deadline);
 	return false;
 }
 

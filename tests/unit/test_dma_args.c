@@ -149,7 +149,16 @@ static void test_wd_other(void)
 	ok(ioctls == 0, "no argument error reached the agent (%d ioctls)",
 	   ioctls);
 	d.hDma = 3;
+	d.bytes = 4096;
 	d.options = DMA_KERNEL_BUFFER_ALLOC;
+	is_status(WD_DMASyncCpuRange(FAKE_FD, &d, 4096, 1),
+		  WD_INVALID_PARAMETER, "WD_DMASyncCpuRange past the end");
+	ok(err_has("[4096, +1) is outside the 4096-byte buffer"),
+	   "... says the range and the size");
+	is_status(WD_DMASyncIoRange(FAKE_FD, &d, 4000, 97),
+		  WD_INVALID_PARAMETER, "WD_DMASyncIoRange across the end");
+	is_status(WD_DMASyncCpuRange(FAKE_FD, &d, 4000, 96),
+		  WD_STATUS_SUCCESS, "WD_DMASyncCpuRange up to the end");
 	is_status(WD_DMASyncCpu(FAKE_FD, &d), WD_STATUS_SUCCESS,
 		  "WD_DMASyncCpu of a contiguous (coherent) buffer");
 	is_status(WD_DMASyncIo(FAKE_FD, &d), WD_STATUS_SUCCESS,

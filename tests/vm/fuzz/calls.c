@@ -291,13 +291,14 @@ static void do_unregister(void)
 		return;
 	u.hcard = c.h;
 	fz_mutate(&u, f, 2, MUT);
+	fz_free_begin();
 	ret = fz_ioctl(c.fd, UDRV_IOC_UNREGISTER, &u);
 	fz_count(OP_UNREGISTER, ret);
-	if (ret == 0) {
-		fz_lock();
+	fz_lock();
+	if (ret == 0)
 		fz_card_gone(c.fd, u.hcard);
-		fz_unlock();
-	}
+	fz_free_end();
+	fz_unlock();
 }
 
 static void do_version(void)
@@ -754,13 +755,14 @@ static void do_dma_unlock(void)
 		return;
 	op.hdma = d.h;
 	fz_mutate(&op, dma_op_f, 6, MUT);
+	fz_free_begin();
 	ret = fz_ioctl(d.fd, UDRV_IOC_DMA_UNLOCK, &op);
 	fz_count(OP_DMA_UNLOCK, ret);
-	if (ret == 0) {
-		fz_lock();
+	fz_lock();
+	if (ret == 0)
 		fz_dma_gone(d.fd, op.hdma);
-		fz_unlock();
-	}
+	fz_free_end();
+	fz_unlock();
 }
 
 static void do_dma_sync(void)

@@ -44,6 +44,7 @@ struct fz_stats {
 	atomic_ulong reused;		/* ... but its handle names a live one */
 	atomic_ulong faults;		/* touches that faulted (fine) */
 	atomic_ulong faults_live;	/* of them, on a mapping of a live object */
+	atomic_ulong faults_freed;	/* ... of a freed one, as they must */
 	atomic_ulong fork_touch_ok;	/* a DONTCOPY mapping reached in a child */
 	atomic_ulong injected;		/* fail-nth faults that fired */
 	atomic_ulong cover;		/* distinct kernel PCs seen */
@@ -109,6 +110,7 @@ struct fz_map {
 	void *addr;
 	size_t len;
 	uint64_t bar_len;	/* touch within this (BAR maps) */
+	unsigned long epoch;	/* fz_pool.frees when the object was picked */
 	uint64_t in_bar;	/* where the mapping starts in the BAR */
 	uint32_t bar;
 };
@@ -123,6 +125,13 @@ struct fz_pool {
 	struct fz_intfd intfds[FZ_MAX_INTFDS];
 	uint32_t freed_cards[FZ_FREED], freed_dmas[FZ_FREED];
 	unsigned int nfreed_cards, nfreed_dmas;
+	/*
+	 * Frees done and in flight.  A mapping made while one ran may map
+	 * a namesake the pool does not know (the free's record lags its
+	 * call): such a mapping is "unsure".
+	 */
+	unsigned long frees;
+	unsigned int freeing;
 };
 extern struct fz_pool fz_pool;
 void fz_pool_init(void);
@@ -137,6 +146,8 @@ int fz_rw_fd(void);		/* a read-write file's descriptor */
 void fz_card_gone(int fd, uint32_t h);	/* lock held */
 void fz_dma_gone(int fd, uint32_t h);	/* lock held */
 void fz_reopen(void);
+void fz_free_begin(void);		/* before a call that frees */
+void fz_free_end(void);			/* after it, lock held */
 
 /* ---- mutation helpers ------------------------------------------------ */
 enum fz_fkind { F_SIZE, F_HANDLE, F_DMAH, F_PTR_OUT, F_PTR_IN, F_COUNT,

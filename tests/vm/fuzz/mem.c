@@ -81,10 +81,16 @@ static int free_map_slot(void)
 	return i;
 }
 
+/* A free that ran since the object was picked makes the mapping unsure. */
 static void add_map(const struct fz_map *m)
 {
+	int i;
+
 	fz_lock();
-	fz_pool.maps[free_map_slot()] = *m;
+	i = free_map_slot();
+	fz_pool.maps[i] = *m;
+	if (fz_pool.frees != m->epoch || fz_pool.freeing)
+		fz_pool.maps[i].unsure = true;
 	fz_unlock();
 }
 
@@ -102,6 +108,7 @@ static void map_bar(void)
 	ci = fz_any_card();
 	if (ci >= 0)
 		c = fz_pool.cards[ci];
+	m.epoch = fz_pool.freeing ? ~0UL : fz_pool.frees; /* ~0: unsure */
 	fz_unlock();
 	if (ci < 0)
 		return;
@@ -170,6 +177,7 @@ static void map_dma(void)
 	i = fz_any_dma();
 	if (i >= 0)
 		d = fz_pool.dmas[i];
+	m.epoch = fz_pool.freeing ? ~0UL : fz_pool.frees; /* ~0: unsure */
 	fz_unlock();
 	if (i < 0 || !d.contig)
 		return;
@@ -253,6 +261,8 @@ static void touch(void)
 		atomic_fetch_add(&fz_st->faults, 1);
 	if (faulted && !m->freed && !m->unsure)
 		atomic_fetch_add(&fz_st->faults_live, 1);
+	if (faulted && m->freed && !m->unsure)
+		atomic_fetch_add(&fz_st->faults_freed, 1);
 	/*
 	 * The pool can be wrong about what a mapping maps: between a call
 	 * and the pool update, other threads may free an object and make a

@@ -97,6 +97,19 @@ void fz_dma_gone(int fd, uint32_t h)
 	}
 }
 
+void fz_free_begin(void)
+{
+	fz_lock();
+	fz_pool.freeing++;
+	fz_unlock();
+}
+
+void fz_free_end(void)
+{
+	fz_pool.freeing--;
+	fz_pool.frees++;
+}
+
 void fz_card_gone(int fd, uint32_t h)
 {
 	for (int i = 0; i < FZ_MAX_CARDS; i++) {
@@ -152,6 +165,7 @@ void fz_reopen(void)
 	close(fd);
 	nfd = open(UDRV_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	fz_pool.fds[slot] = nfd;
+	fz_pool.frees++;
 	fz_unlock();
 	fz_count(OP_REOPEN, nfd < 0 ? -1 : 0);
 }
