@@ -26,7 +26,7 @@
  * 2: every structure free of implicit padding (register, card_info,
  *    config), ranged DMA sync, OR-accumulated IRQ-time reads.
  */
-#define UDRV_ABI_VERSION	2
+#define UDRV_ABI_VERSION	3
 
 #define UDRV_DEVICE_NAME	"udrv"
 #define UDRV_DEVICE_PATH	"/dev/udrv"
@@ -327,6 +327,42 @@ struct udrv_dma_mask {
 	__u32 pad;
 };
 
+/*
+ * Kernel PlugIn.  A KP module registers with the agent under its name;
+ * UDRV_IOC_KP_OPEN opens it on a card this file registered, and its
+ * funcOpen gets a copy of the open data.  UDRV_IOC_KP_CALL copies `data`
+ * in, calls funcCall on the copy and copies it and `result` back: no user
+ * pointer ever reaches the KP.  Handles close at KP_CLOSE, at unregister
+ * of the card, at the release of the file and when the device goes.
+ */
+#define UDRV_KP_NAME_LEN	32	/* with the NUL */
+#define UDRV_KP_MAX_OPEN_DATA	4096
+#define UDRV_KP_MAX_CALL_DATA	(64 * 1024)
+
+struct udrv_kp_open {
+	__u32 size;
+	__u32 hcard;
+	char name[UDRV_KP_NAME_LEN];	/* NUL-terminated */
+	__u64 open_data;		/* user pointer, or 0 with open_size 0 */
+	__u32 open_size;		/* <= UDRV_KP_MAX_OPEN_DATA */
+	__u32 hkp;			/* out */
+};
+
+struct udrv_kp_call {
+	__u32 size;
+	__u32 hkp;
+	__u32 message;
+	__u32 data_size;		/* <= UDRV_KP_MAX_CALL_DATA */
+	__u64 data;			/* user pointer, or 0 with data_size 0 */
+	__u32 result;			/* out: funcCall's call->result */
+	__u32 pad;
+};
+
+struct udrv_kp_close {
+	__u32 size;
+	__u32 hkp;
+};
+
 #define UDRV_MMAP_DMA		(1ULL << 60)	/* offset of a DMA buffer */
 
 /*
@@ -360,7 +396,10 @@ struct udrv_dma_mask {
 #define UDRV_IOC_DMA_UNLOCK	_IOW(UDRV_IOC_MAGIC, 0x0f, struct udrv_dma_op)
 #define UDRV_IOC_DMA_SYNC	_IOW(UDRV_IOC_MAGIC, 0x10, struct udrv_dma_op)
 #define UDRV_IOC_DMA_MASK	_IOW(UDRV_IOC_MAGIC, 0x11, struct udrv_dma_mask)
-#define UDRV_IOC_LAST_NR	0x11
+#define UDRV_IOC_KP_OPEN	_IOWR(UDRV_IOC_MAGIC, 0x12, struct udrv_kp_open)
+#define UDRV_IOC_KP_CALL	_IOWR(UDRV_IOC_MAGIC, 0x13, struct udrv_kp_call)
+#define UDRV_IOC_KP_CLOSE	_IOW(UDRV_IOC_MAGIC, 0x14, struct udrv_kp_close)
+#define UDRV_IOC_LAST_NR	0x14
 
 /*
  * Errors: each ioctl returns 0 or one of these negative errnos, which the
@@ -387,7 +426,13 @@ struct udrv_dma_mask {
  *             they cannot be set up                  -> WD_FAILED_ENABLING_INTERRUPT
  *   ETIMEDOUT no interrupt within the timeout        -> WD_TIME_OUT
  *   EINTR     a signal interrupted the wait          -> (the library retries)
- *   EOPNOTSUPP a feature not built yet (Kernel PlugIn) -> WD_NOT_IMPLEMENTED
+ *   EOPNOTSUPP a feature not built yet              -> WD_NOT_IMPLEMENTED
+ *   ENOENT    KP_OPEN: no Kernel PlugIn of that name is loaded
+ *                                                    -> WD_KERPLUG_FAILURE
+ *   ECONNREFUSED KP_OPEN: the KP's funcOpen returned false
+ *                                                    -> WD_KERPLUG_FAILURE
+ *   E2BIG     KP open or call data over its limit    -> WD_INVALID_PARAMETER
+ *   EBADF     also: KP handle not open on this file  -> WD_INVALID_HANDLE
  *   ENOEXEC   a 32-bit process (64-bit only)       -> WD_INCORRECT_VERSION
  *   EDOM      a buffer page lies beyond the device's DMA mask and there is
  *             no IOMMU to remap it                   -> WD_OUT_OF_RANGE

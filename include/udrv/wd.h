@@ -2,7 +2,9 @@
 /*
  * wd.h - udrv types, status codes and the low-level WD_ calls (one ioctl
  * each).  The names follow the published WinDriver API; the types are C99.
- * See docs/api.md for the semantics and udrv's additions.
+ * See docs/api.md for the semantics and udrv's additions.  A Kernel
+ * PlugIn build (kp.h defines UDRV_WD_TYPES_ONLY) sees the types and
+ * constants only: the WD_ calls are ioctls of user mode.
  */
 #ifndef UDRV_WD_H
 #define UDRV_WD_H
@@ -46,7 +48,9 @@ enum {
 	WD_STATUS_COUNT		/* not a status: one past the last */
 };
 
+#ifndef UDRV_WD_TYPES_ONLY
 const char *WD_StatusToStr(uint32_t status);
+#endif
 
 #define WD_PCI_CARDS		UDRV_MAX_SCAN
 #define WD_CARD_ITEMS		UDRV_MAX_ITEMS
@@ -173,6 +177,7 @@ typedef struct {		/* one register transfer command */
 	} data;
 } WD_TRANSFER;
 
+#ifndef UDRV_WD_TYPES_ONLY
 uint32_t WD_Open(int *hWD);
 void WD_Close(int hWD);
 uint32_t WD_Version(int hWD, uint32_t *version, char *text, size_t textlen);
@@ -189,6 +194,7 @@ uint32_t WD_CardCleanupSetup(int hWD, uint32_t hCard, const WD_TRANSFER *cmds,
 uint32_t WD_Transfer(int hWD, uint32_t hCard, WD_TRANSFER *t);
 uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
 			  uint32_t *done);
+#endif
 
 /* interrupts */
 typedef struct {
@@ -205,11 +211,13 @@ typedef struct {
 	uint32_t enabled_type;
 } WD_INTERRUPT;
 
+#ifndef UDRV_WD_TYPES_ONLY
 uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr);
 uint32_t WD_IntWait(int hWD, WD_INTERRUPT *intr, uint32_t timeout_ms);
 uint32_t WD_IntCount(int hWD, WD_INTERRUPT *intr);
 uint32_t WD_IntDisable(int hWD, WD_INTERRUPT *intr);
 int WD_IntFd(int hWD, WD_INTERRUPT *intr);
+#endif
 
 /* DMA */
 typedef struct {
@@ -226,16 +234,20 @@ typedef struct {
 	WD_DMA_PAGE *pages;
 } WD_DMA;
 
+#ifndef UDRV_WD_TYPES_ONLY
 uint32_t WD_DMALock(int hWD, uint32_t hCard, WD_DMA *dma);
 uint32_t WD_DMAUnlock(int hWD, WD_DMA *dma);
 uint32_t WD_DMASyncCpu(int hWD, WD_DMA *dma);
 uint32_t WD_DMASyncIo(int hWD, WD_DMA *dma);
+#endif
 /* udrv additions: sync only [offset, offset + bytes); bytes 0 = to the end */
+#ifndef UDRV_WD_TYPES_ONLY
 uint32_t WD_DMASyncCpuRange(int hWD, WD_DMA *dma, uint64_t offset,
 			    uint64_t bytes);
 uint32_t WD_DMASyncIoRange(int hWD, WD_DMA *dma, uint64_t offset,
 			   uint64_t bytes);
 uint32_t WD_SetDmaMask(int hWD, uint32_t hCard, unsigned int bits);
+#endif
 
 /* Kernel PlugIn */
 typedef struct {
@@ -246,24 +258,30 @@ typedef struct {
 	uint32_t result;
 } WD_KERNEL_PLUGIN_CALL;
 
+#ifndef UDRV_WD_TYPES_ONLY
 uint32_t WD_KernelPlugInOpen(int hWD, uint32_t hCard, const char *name,
 			     const void *open_data, uint32_t size,
 			     uint32_t *hKernelPlugIn);
 uint32_t WD_KernelPlugInCall(int hWD, WD_KERNEL_PLUGIN_CALL *call);
 uint32_t WD_KernelPlugInClose(int hWD, uint32_t hKernelPlugIn);
+#endif
 
 /* events */
 enum { WD_INSERT = 1, WD_REMOVE = 2 };
+#ifndef UDRV_WD_TYPES_ONLY
 uint32_t WD_EventRegister(int hWD, uint32_t hCard_or_0, uint32_t actions,
 			  uint32_t *hEvent);
 uint32_t WD_EventPull(int hWD, uint32_t hEvent, uint32_t *action,
 		      WD_PCI_SLOT *slot, uint32_t timeout_ms);
 uint32_t WD_EventUnregister(int hWD, uint32_t hEvent);
+#endif
 
 /* debug monitor */
+#ifndef UDRV_WD_TYPES_ONLY
 uint32_t WD_DebugSet(int hWD, uint32_t level, uint32_t areas);
 uint32_t WD_DebugDump(int hWD, char *buf, size_t len, size_t *got);
 uint32_t WD_DebugAdd(int hWD, const char *msg, uint32_t level);
+#endif
 
 #ifdef __cplusplus
 }

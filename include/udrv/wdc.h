@@ -7,13 +7,17 @@
 #ifndef UDRV_WDC_H
 #define UDRV_WDC_H
 
+#if defined(__KERNEL__) || defined(UDRV_KP_BUILD)
+#error "<udrv/wdc.h> is the user-mode API: a Kernel PlugIn includes only <udrv/kp.h>, which declares what exists in both modes"
+#endif
+
 #include "wd.h"
+#include "wdc_access.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef struct WDC_DEVICE *WDC_DEVICE_HANDLE;
 typedef void (*WDC_INT_HANDLER)(void *ctx);
 typedef void (*WDC_EVENT_HANDLER)(WDC_DEVICE_HANDLE dev, uint32_t action,
 				  void *ctx);
@@ -24,44 +28,6 @@ typedef struct {
 	WD_PCI_SLOT slot[WD_PCI_CARDS];
 } WDC_PCI_SCAN_RESULT;
 
-/* Register accessors exist in user mode and in a Kernel PlugIn. */
-uint32_t WDC_ReadAddr8(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-		       uint8_t *val);
-uint32_t WDC_ReadAddr16(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-			uint16_t *val);
-uint32_t WDC_ReadAddr32(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-			uint32_t *val);
-uint32_t WDC_ReadAddr64(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-			uint64_t *val);
-uint32_t WDC_WriteAddr8(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-			uint8_t val);
-uint32_t WDC_WriteAddr16(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-			 uint16_t val);
-uint32_t WDC_WriteAddr32(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-			 uint32_t val);
-uint32_t WDC_WriteAddr64(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-			 uint64_t val);
-uint32_t WDC_ReadAddrBlock(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-			   size_t bytes, void *buf, uint32_t width,
-			   uint32_t options);
-uint32_t WDC_WriteAddrBlock(WDC_DEVICE_HANDLE dev, uint32_t bar, uint64_t off,
-			    size_t bytes, const void *buf, uint32_t width,
-			    uint32_t options);
-uint32_t WDC_MultiTransfer(WDC_DEVICE_HANDLE dev, WD_TRANSFER *t, uint32_t n);
-uint32_t WDC_PciReadCfg8(WDC_DEVICE_HANDLE dev, uint32_t off, uint8_t *val);
-uint32_t WDC_PciReadCfg16(WDC_DEVICE_HANDLE dev, uint32_t off, uint16_t *val);
-uint32_t WDC_PciReadCfg32(WDC_DEVICE_HANDLE dev, uint32_t off, uint32_t *val);
-uint32_t WDC_PciWriteCfg8(WDC_DEVICE_HANDLE dev, uint32_t off, uint8_t val);
-uint32_t WDC_PciWriteCfg16(WDC_DEVICE_HANDLE dev, uint32_t off, uint16_t val);
-uint32_t WDC_PciWriteCfg32(WDC_DEVICE_HANDLE dev, uint32_t off, uint32_t val);
-uint32_t WDC_PciReadCfg(WDC_DEVICE_HANDLE dev, uint32_t off, void *buf,
-			uint32_t bytes);
-uint32_t WDC_PciWriteCfg(WDC_DEVICE_HANDLE dev, uint32_t off, const void *buf,
-			 uint32_t bytes);
-void *WDC_GetDevContext(WDC_DEVICE_HANDLE dev);
-void WDC_Barrier(void);
-
-#ifndef __KERNEL__
 uint32_t WDC_DriverOpen(void);
 uint32_t WDC_DriverClose(void);
 uint32_t WDC_PciScanDevices(uint16_t vendor, uint16_t device,
@@ -110,12 +76,13 @@ uint32_t WDC_KernelPlugInOpen(WDC_DEVICE_HANDLE dev, const char *name,
 uint32_t WDC_CallKerPlug(WDC_DEVICE_HANDLE dev, uint32_t message, void *data,
 			 uint32_t size, uint32_t *result);
 uint32_t WDC_KernelPlugInUseUserMode(const char *name, const char *so_path);
+/* udrv addition: close the device's KP (WDC_PciDeviceClose does too) */
+uint32_t WDC_KernelPlugInClose(WDC_DEVICE_HANDLE dev);
 
 /* events */
 uint32_t WDC_EventRegister(WDC_DEVICE_HANDLE dev, uint32_t actions,
 			   WDC_EVENT_HANDLER handler, void *ctx);
 uint32_t WDC_EventUnregister(WDC_DEVICE_HANDLE dev);
-#endif /* !__KERNEL__ */
 
 #ifdef __cplusplus
 }

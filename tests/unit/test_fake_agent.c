@@ -630,7 +630,13 @@ static void test_open_version(void)
 	A.abi = UDRV_ABI_VERSION + 1;
 	is_status(WD_Open(&h), WD_INCORRECT_VERSION,
 		  "WD_Open refuses another ABI version");
-	ok(h == -1 && err_has("ABI version 2"), "... and names the versions");
+	{
+		char want[80];
+
+		snprintf(want, sizeof(want), "speaks ABI version %d, this library ABI version %d",
+			 UDRV_ABI_VERSION + 1, UDRV_ABI_VERSION);
+		ok(h == -1 && err_has(want), "... and names the versions");
+	}
 	A.abi = UDRV_ABI_VERSION;
 
 	is_status(WDC_DriverOpen(), WD_STATUS_SUCCESS, "WDC_DriverOpen");
