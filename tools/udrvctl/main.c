@@ -2,7 +2,7 @@
 /*
  * udrvctl - udrv's command-line tool: list devices, bind them to udrv,
  * read and write their config space and registers, watch interrupts,
- * test DMA.
+ * test DMA, talk to Kernel PlugIns.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +17,7 @@ static const struct {
 	{ "cfg", cmd_cfg },	{ "read", cmd_read },
 	{ "write", cmd_write },	{ "dump", cmd_dump },
 	{ "irq", cmd_irq },	{ "dma", cmd_dma },
+	{ "kp", cmd_kp },
 };
 
 static void usage(FILE *f)
@@ -42,6 +43,10 @@ static void usage(FILE *f)
 	      "      --sg                        scatter-gather buffers (malloc'd, 2 pages) instead of contiguous\n"
 	      "      --mask BITS                 the device's DMA mask (default 28, edu's; wider only with\n"
 	      "                                  -device edu,dma_mask=..., or edu writes to other memory)\n"
+	      "  kp list                         loaded Kernel PlugIns: module, version, open handles\n"
+	      "  kp call NAME MSG [HEX] [--dev BDF]\n"
+	      "                                  one message to a KP opened on BDF (default: the first\n"
+	      "                                  bound device it accepts); HEX: the data, printed back\n"
 	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
 	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys).\n",
 	      f);
