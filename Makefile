@@ -35,7 +35,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 VM_SRCS   := $(wildcard tests/vm/*.c)
 VM_COMMON := $(wildcard tests/vm/common/*.c)
 EX_SRCS   := $(wildcard examples/*/*.c)
-BENCH_SRCS:= $(wildcard bench/*.c)
+BENCH_SRCS:= $(filter-out bench/bench_kp.c,$(wildcard bench/*.c))
 
 # KDIR: the running kernel's build tree if present, else the newest Debian
 # cloud kernel headers (the development machines cannot load modules, so
@@ -44,7 +44,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
           $(lastword $(sort $(wildcard /lib/modules/*-cloud-amd64/build))))
 KOUT  = $(B)/kmod/$(shell basename $$(dirname $(KDIR)))
 
-.PHONY: all lib examples unit module static check check-host check-vm check-debug demo bench \
+.PHONY: all lib examples unit module guest static check check-host check-vm check-debug demo bench \
         install clean checkpatch
 
 all: lib $(B)/bin/udrvctl examples unit
@@ -58,9 +58,10 @@ $(B)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 
+# UDRV_STATIC: no dlopen (a static program cannot load a KP's .so).
 $(B)/static-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CPPFLAGS) -DUDRV_STATIC $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 
@@ -72,7 +73,7 @@ $(B)/lib/libudrv.a: $(LIB_OBJS)
 
 $(B)/lib/libudrv.so: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libudrv.so.0 -o $@ $^ -lpthread
+	$(CC) -shared -Wl,-soname,libudrv.so.0 -o $@ $^ -lpthread -ldl
 
 $(B)/bin/udrvctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(B)/lib/libudrv.a
 	@mkdir -p $(dir $@)
@@ -92,17 +93,25 @@ examples: $(EX_BINS)
 # ---- host unit tests (plain and sanitized) -------------------------------
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
 UNIT_SAN  := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/san/%)
-unit: $(UNIT_BINS) $(UNIT_SAN)
+unit: $(UNIT_BINS) $(UNIT_SAN) $(B)/tests/kp/t_ukp.so $(B)/tests/kp/t_ukp_san.so
+
+# test_kp's Kernel PlugIn, in user mode: plain and sanitized (kp.mk SAN=1)
+$(B)/tests/kp/t_ukp.so: tests/unit/kp/t_ukp.c kp/kp.mk
+	$(MAKE) -s -f kp/kp.mk UDRV_INCLUDE="include include/uapi" KP=t_ukp SRCS=$< OUT=$(dir $@) so
+$(B)/tests/kp/t_ukp_san.so: tests/unit/kp/t_ukp.c kp/kp.mk
+	@mkdir -p $(dir $@)
+	$(MAKE) -s -f kp/kp.mk UDRV_INCLUDE="include include/uapi" KP=t_ukp SRCS=$< OUT=$(B)/tests/kp/san SAN=1 so
+	mv $(B)/tests/kp/san/t_ukp.so $@
 
 $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIB_OBJS) \
 		   $(CTL_LIB:%.c=$(B)/obj/%.o)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ -lpthread
+	$(CC) $(CFLAGS) -rdynamic -o $@ $^ -lpthread
 
 $(B)/tests/san/%: $(B)/san/tests/unit/%.o $(LIB_SRCS:%.c=$(B)/san/%.o) \
 		  $(CTL_LIB:%.c=$(B)/san/%.o)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ -lpthread
+	$(CC) $(CFLAGS) $(SANFLAGS) -rdynamic -o $@ $^ -lpthread
 
 # ---- statically linked programs for the guest ----------------------------
 # Everything lands flat in build/static/bin, which the VM harness copies
@@ -123,7 +132,7 @@ $(B)/static/bin/t_fuzz: $(call SOBJ,$(wildcard tests/vm/fuzz/*.c))
 $(foreach s,$(EX_SRCS) $(BENCH_SRCS),$(eval $(call static_prog,$(basename $(notdir $(s))),$(s))))
 STATIC_SCRIPTS := $(patsubst %,$(B)/static/bin/%,$(notdir $(wildcard tests/vm/*.sh bench/*.sh)))
 
-static: $(STATIC_BINS) $(STATIC_SCRIPTS)
+static: $(STATIC_BINS) $(STATIC_SCRIPTS) guest
 
 $(B)/static/bin/%.sh: tests/vm/%.sh
 	@mkdir -p $(dir $@)
@@ -137,7 +146,7 @@ $(B)/static/bin/%.sh: bench/%.sh
 M32_SRCS := $(wildcard tests/vm/m32/*.c) $(VM_COMMON) $(LIB_SRCS)
 $(B)/static32-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) -m32 -D_FILE_OFFSET_BITS=64 $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) -m32 -D_FILE_OFFSET_BITS=64 -DUDRV_STATIC $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c $< -o $@
 $(B)/static/bin/t_m32: $(M32_SRCS:%.c=$(B)/static32-obj/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static $(CFLAGS) -o $@ $^ -lpthread
@@ -150,6 +159,26 @@ static: $(PEER_BINS)
 $(PEER_BINS): $(B)/static/bin/%: $(B)/static-obj/bench/peers/%.o
 	@mkdir -p $(dir $@)
 	$(CC) -static $(CFLAGS) -o $@ $^
+
+# ---- Kernel PlugIns: the sample's, built with the users' kp.mk ------------
+# User mode: the .so and the dynamically linked programs that load it (a
+# static program cannot), laid out under build/guest as in the guest.
+KPMK := $(MAKE) -s -f kp/kp.mk UDRV_INCLUDE="include include/uapi"
+GUEST_BINS := $(B)/guest/bin/edu_kp_app $(B)/guest/bin/bench_kp
+GUEST_SOS := $(B)/guest/lib/udrv/edu_kp.so
+
+$(B)/guest/lib/udrv/edu_kp.so: examples/edu/kp/edu_kp.c examples/edu/kp/edu_kp.h kp/kp.mk
+	$(KPMK) KP=edu_kp SRCS=$< OUT=$(dir $@) so
+
+$(B)/guest/bin/edu_kp_app: $(B)/obj/examples/edu/kp/edu_kp_app.o $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -rdynamic -o $@ $^ -lpthread
+
+$(B)/guest/bin/bench_kp: $(B)/obj/bench/bench_kp.o $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -rdynamic -o $@ $^ -lpthread
+
+guest: $(GUEST_BINS) $(GUEST_SOS)
 
 # ---- kernel module -------------------------------------------------------
 # Kbuild writes its objects next to the sources, so each kernel gets its own
@@ -197,6 +226,13 @@ install: lib $(B)/bin/udrvctl
 	install -m 0755 $(B)/bin/udrvctl $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' lib/udrv.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/udrv.pc
+	install -d $(DESTDIR)$(PREFIX)/share/udrv
+	install -m 0644 kp/kp.mk $(DESTDIR)$(PREFIX)/share/udrv/
+	@# udrv.ko's exports, for building KPs against each kernel built here
+	for s in $(wildcard $(B)/kmod/*/Module.symvers); do \
+		d=$(DESTDIR)$(PREFIX)/share/udrv/$$(basename $$(dirname $$s)); \
+		install -d $$d && install -m 0644 $$s $$d/; \
+	done
 
 clean:
 	rm -rf $(B)

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
-#include "wdc.h"
+#include "kp.h"
 
 #define UDRV_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -92,6 +92,19 @@ struct udrv_bar {
 	uint32_t type;		/* WD_ITEM_MEM or WD_ITEM_IO */
 };
 
+/* The device's Kernel PlugIn (kp.c, kp_user.c) */
+struct udrv_dev_kp {
+	bool open;
+	bool user;		/* the .so, in-process */
+	uint32_t handle;	/* the agent's hKernelPlugIn */
+	char name[UDRV_KP_NAME_LEN];
+	/* in user mode: */
+	void *so;		/* dlopen handle */
+	KP_OPEN_CALL ops;
+	void *drv_ctx;
+	struct WDC_DEVICE *kp_dev;	/* the KP's own handle of the device */
+};
+
 struct WDC_DEVICE {
 	struct udrv_bar bar[UDRV_MAX_BARS];	/* first: the fast path */
 	int hwd;
@@ -101,6 +114,8 @@ struct WDC_DEVICE {
 	char name[UDRV_SLOT_STR];
 	WD_PCI_CARD_INFO info;
 	struct udrv_dev_int irq;	/* wdc_int.c */
+	struct udrv_dev_kp kp;		/* kp.c */
+	bool kp_view;		/* a KP's handle: shares another's mappings */
 };
 
 /*

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * wd_stubs.c - WD_ calls whose kernel side does not exist yet: Kernel
- * PlugIn, events and the debug monitor.  They fail honestly with
+ * wd_stubs.c - WD_ calls whose kernel side does not exist yet: events
+ * and the debug monitor.  They fail honestly with
  * WD_NOT_IMPLEMENTED instead of pretending.
  */
 #include "udrv_internal.h"
@@ -10,30 +10,8 @@
 	udrv_fail(WD_NOT_IMPLEMENTED, \
 		  "%s: %s not implemented yet in this udrv version", fn, what)
 
-#define KP_NOT_YET()	NOT_YET(__func__, "Kernel PlugIns are")
 #define EV_NOT_YET()	NOT_YET(__func__, "hot-plug events are")
 #define DBG_NOT_YET()	NOT_YET(__func__, "the debug monitor is")
-
-uint32_t WD_KernelPlugInOpen(int hWD, uint32_t hCard, const char *name,
-			     const void *open_data, uint32_t size,
-			     uint32_t *hKernelPlugIn)
-{
-	(void)hWD, (void)hCard, (void)name, (void)open_data, (void)size;
-	(void)hKernelPlugIn;
-	return KP_NOT_YET();
-}
-
-uint32_t WD_KernelPlugInCall(int hWD, WD_KERNEL_PLUGIN_CALL *call)
-{
-	(void)hWD, (void)call;
-	return KP_NOT_YET();
-}
-
-uint32_t WD_KernelPlugInClose(int hWD, uint32_t hKernelPlugIn)
-{
-	(void)hWD, (void)hKernelPlugIn;
-	return KP_NOT_YET();
-}
 
 uint32_t WD_EventRegister(int hWD, uint32_t hCard_or_0, uint32_t actions,
 			  uint32_t *hEvent)

@@ -278,6 +278,9 @@ uint32_t WDC_PciDeviceClose(WDC_DEVICE_HANDLE dev)
 	st = udrv_int_dev_close(dev, __func__);
 	if (st)
 		return st;
+	/* Then the KP, which may use them too (in user mode, the mappings). */
+	if (dev->kp.open)
+		WDC_KernelPlugInClose(dev);
 	for (i = 0; i < UDRV_MAX_BARS; i++)
 		if (dev->bar[i].map_len)
 			munmap(dev->bar[i].map, dev->bar[i].map_len);

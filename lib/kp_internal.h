@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kp_internal.h - the Kernel PlugIn state of a WDC_ device handle, shared
+ * by kp.c (the calls) and kp_user.c (the in-process KP).  Not installed.
+ */
+#ifndef UDRV_KP_INTERNAL_H
+#define UDRV_KP_INTERNAL_H
+
+#include "udrv_internal.h"
+
+/* The path of the .so to run KP `name` from in user mode, or NULL. */
+const char *udrv_kp_user_path(const char *name);
+/* Load, KP_Init, funcOpen: the device's KP, in-process. */
+uint32_t udrv_kp_user_open(WDC_DEVICE_HANDLE dev, const char *name,
+			   const void *open_data, uint32_t size);
+/* funcCall on a copy of call->data, as the agent does it. */
+uint32_t udrv_kp_user_call(WDC_DEVICE_HANDLE dev,
+			   WD_KERNEL_PLUGIN_CALL *call);
+/* funcClose and unload. */
+void udrv_kp_user_close(WDC_DEVICE_HANDLE dev);
+
+#endif /* UDRV_KP_INTERNAL_H */
