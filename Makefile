@@ -22,7 +22,7 @@ B         := build
 
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes
-CPPFLAGS  += -D_GNU_SOURCE -Iinclude -Iinclude/uapi -Iinclude/udrv -Ilib \
+CPPFLAGS  += -D_GNU_SOURCE -Iinclude -Iinclude/uapi -Iinclude/udrv -Ilib -Icommon \
              -DUDRV_VERSION='"$(VERSION)"'
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all

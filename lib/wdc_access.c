@@ -21,43 +21,26 @@
 #define REG(dev, bar, off, type) \
 	((volatile type *)((char *)(dev)->bar[bar].map + (off)))
 
-/*
- * The checks of every access, with a message a user can act on; `len` is
- * the span [off, off + len) the access touches.
- */
+/* The checks and messages are common/wdc_check.h's, shared with udrv.ko */
+#define UDRV_CHECK_FAIL(st, ...) udrv_fail(st, __VA_ARGS__)
+#include "wdc_check.h"
+
+/* Every access's checks; `len` is the span [off, off + len) it touches. */
 static uint32_t check_access(const char *fn, WDC_DEVICE_HANDLE dev,
 			     uint32_t bar, uint64_t off, uint64_t len,
 			     uint32_t w)
 {
-	const struct udrv_bar *b;
+	struct udrv_check_bar bars[UDRV_CHECK_NBARS];
+	int i;
 
 	if (!dev)
 		return udrv_fail(WD_INVALID_HANDLE, "%s: device handle is NULL",
 				 fn);
-	if (bar >= UDRV_MAX_BARS)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s: BAR%u does not exist (BARs are 0-5)", fn,
-				 bar);
-	b = &dev->bar[bar];
-	if (!b->len)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s: BAR%u is not active on %s", fn, bar,
-				 dev->name);
-	if (w == 8 && b->type == WD_ITEM_IO)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s: BAR%u of %s is an I/O BAR: there is no 64-bit port access (use 8, 16 or 32 bits)",
-				 fn, bar, dev->name);
-	if (off >= b->len || len > b->len - off)
-		return udrv_fail(WD_OUT_OF_RANGE,
-				 "%s: offset 0x%llx + %llu is beyond BAR%u (%llu bytes)",
-				 fn, (unsigned long long)off,
-				 (unsigned long long)len, bar,
-				 (unsigned long long)b->len);
-	if (off & (w - 1))
-		return udrv_fail(WD_BAD_ALIGNMENT,
-				 "%s: offset 0x%llx is not aligned to the %u-byte access width",
-				 fn, (unsigned long long)off, w);
-	return WD_STATUS_SUCCESS;
+	for (i = 0; i < UDRV_CHECK_NBARS; i++) {
+		bars[i].len = dev->bar[i].len;
+		bars[i].io = dev->bar[i].type == WD_ITEM_IO;
+	}
+	return udrv_check_access(fn, dev->name, bars, bar, off, len, w);
 }
 
 static uint32_t log2w(uint32_t w)
@@ -177,21 +160,10 @@ static uint32_t block(const char *fn, WDC_DEVICE_HANDLE dev, uint32_t bar,
 	if (!dev)
 		return udrv_fail(WD_INVALID_HANDLE, "%s: device handle is NULL",
 				 fn);
-	if (w != 1 && w != 2 && w != 4 && w != 8)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s: access width %u is not 1, 2, 4 or 8 bytes",
-				 fn, w);
-	if (options & ~WDC_NO_AUTOINC)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s: unknown options 0x%x (only WDC_NO_AUTOINC)",
-				 fn, options);
-	if (bytes % w)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s: %zu bytes is not a multiple of the %u-byte access width",
-				 fn, bytes, w);
-	if (!buf && bytes)
-		return udrv_fail(WD_INVALID_PARAMETER, "%s: buf is NULL", fn);
-	st = check_access(fn, dev, bar, off, fifo || !bytes ? w : bytes, w);
+	st = udrv_check_block(fn, bytes, buf, w, options, WDC_NO_AUTOINC);
+	if (st)
+		return st;
+	st = check_access(fn, dev, bar, off, udrv_block_span(bytes, w, fifo), w);
 	if (st || !bytes)
 		return st;
 	if (dev->bar[bar].map) {

@@ -6,6 +6,10 @@
 #include <endian.h>
 #include "udrv_internal.h"
 
+/* The checks are common/wdc_check.h's, shared with udrv.ko */
+#define UDRV_CHECK_FAIL(st, ...) udrv_fail(st, __VA_ARGS__)
+#include "wdc_check.h"
+
 static uint32_t cfg(const char *fn, WDC_DEVICE_HANDLE dev, uint32_t off,
 		    void *buf, uint32_t bytes, bool write)
 {
@@ -14,9 +18,9 @@ static uint32_t cfg(const char *fn, WDC_DEVICE_HANDLE dev, uint32_t off,
 	if (!dev)
 		return udrv_fail(WD_INVALID_HANDLE, "%s: device handle is NULL",
 				 fn);
-	if (!buf)
-		return udrv_fail(WD_INVALID_PARAMETER,
-				 "%s: the value/buffer pointer is NULL", fn);
+	st = udrv_check_cfg(fn, off, buf, bytes);
+	if (st)
+		return st;
 	st = WD_PciConfigDump(dev->hwd, dev->info.slot, off, buf, bytes,
 			      write);
 	return st ? udrv_fail_wrap(st, "%s", fn) : WD_STATUS_SUCCESS;
