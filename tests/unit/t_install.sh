@@ -16,7 +16,8 @@ make -s -C "$top" install DESTDIR="$tmp" PREFIX=/usr >"$tmp/log" 2>&1
 ok $? "make install DESTDIR=... PREFIX=/usr"
 for f in usr/include/udrv/wd.h usr/include/udrv/wdc.h usr/include/udrv/kp.h \
 	 usr/include/udrv/udrv_abi.h usr/lib/libudrv.a usr/lib/libudrv.so.0 \
-	 usr/lib/pkgconfig/udrv.pc usr/bin/udrvctl; do
+	 usr/lib/pkgconfig/udrv.pc usr/bin/udrvctl usr/include/udrv/wdc_access.h \
+	 usr/share/udrv/kp.mk; do
 	test -e "$tmp/$f"
 	ok $? "installed $f"
 done
@@ -32,5 +33,17 @@ ${CC:-cc} -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags udrv) \
 rc=$?
 [ $rc -eq 0 ] || cat "$tmp/cc.log"
 ok $rc "README example builds with pkg-config --cflags --libs udrv"
+# The Kernel PlugIn's one build line, from the installed files (the
+# user-mode half: the kernel half needs udrv.ko's exports, t_kp_build).
+kpmk=$(pkg-config --variable=kpmk udrv)
+kpmk=${kpmk#"$tmp"}	# pkgconf prefixes the sysroot, pkg-config does not
+test "$kpmk" = /usr/share/udrv/kp.mk
+ok $? "pkg-config --variable=kpmk udrv names the installed kp.mk ($kpmk)"
+cp "$top/examples/edu/kp/edu_kp.c" "$top/examples/edu/kp/edu_kp.h" "$tmp/"
+(cd "$tmp" && make -s -f "$tmp$kpmk" KP=edu_kp SRCS=edu_kp.c \
+	UDRV_INCLUDE="$tmp/usr/include" so) >"$tmp/kp.log" 2>&1
+rc=$?
+[ $rc -eq 0 ] || cat "$tmp/kp.log"
+ok $rc "the installed kp.mk builds the edu sample KP's .so from the installed headers"
 echo "1..$n"
 exit $failed
