@@ -44,7 +44,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
           $(lastword $(sort $(wildcard /lib/modules/*-cloud-amd64/build))))
 KOUT  = $(B)/kmod/$(shell basename $$(dirname $(KDIR)))
 
-.PHONY: all lib examples unit module static check check-host check-vm check-debug demo bench \
+.PHONY: all lib examples unit module kp-test-modules static check check-host check-vm check-debug demo bench \
         install clean checkpatch
 
 all: lib $(B)/bin/udrvctl examples unit
@@ -160,6 +160,15 @@ module:
 	@mkdir -p $(KOUT)
 	cp kernel/*.c kernel/*.h kernel/Kbuild $(KOUT)/
 	$(MAKE) -C $(KDIR) M=$(abspath $(KOUT)) UDRV_TOP=$(abspath .) modules
+
+# The test Kernel PlugIns of tests/vm/t_kp.c (vm/run copies them into the
+# guest's /lib/udrv), against the udrv.ko built above.
+KPT_OUT = $(B)/kp-test/$(shell basename $$(dirname $(KDIR)))
+kp-test-modules: module
+	@mkdir -p $(KPT_OUT)
+	cp tests/vm/kp/*.c tests/vm/kp/*.h tests/vm/kp/Kbuild $(KPT_OUT)/
+	$(MAKE) -C $(KDIR) M=$(abspath $(KPT_OUT)) UDRV_TOP=$(abspath .) \
+		KBUILD_EXTRA_SYMBOLS=$(abspath $(KOUT))/Module.symvers modules
 
 # ---- tests, demo, bench --------------------------------------------------
 check:
