@@ -179,30 +179,34 @@ static void test_messages(int fd, uint32_t hkp)
 	uint32_t r = 0, v = 0;
 	uint16_t vid = 0;
 
-	tap_ok(!kp_call(fd, hkp, T_KP_ECHO, echo, 6, &r) &&
-	       !memcmp(echo, "fedcba", 6) && r == 6,
+	bool ok;
+
+	/* Each call runs before its tap line: its values are printed */
+	ok = !kp_call(fd, hkp, T_KP_ECHO, echo, 6, &r);
+	tap_ok(ok && !memcmp(echo, "fedcba", 6) && r == 6,
 	       "echo: the data came back reversed (%.6s, result %u)", echo, r);
-	tap_ok(!kp_call(fd, hkp, T_KP_READ_ID, &v, 4, &r) && !r && v == EDU_ID,
+	ok = !kp_call(fd, hkp, T_KP_READ_ID, &v, 4, &r);
+	tap_ok(ok && !r && v == EDU_ID,
 	       "the KP reads edu's ID register in ring 0 (0x%x, status %u)",
 	       v, r);
 	v = 0;
-	tap_ok(!kp_call(fd, hkp, T_KP_MULTI_ID, &v, 4, &r) && !r &&
-	       v == EDU_ID, "WDC_MultiTransfer in the KP (0x%x, status %u)",
+	ok = !kp_call(fd, hkp, T_KP_MULTI_ID, &v, 4, &r);
+	tap_ok(ok && !r && v == EDU_ID, "WDC_MultiTransfer in the KP (0x%x, status %u)",
 	       v, r);
 	v = 0x12345678;
-	tap_ok(!kp_call(fd, hkp, T_KP_SCRATCH, &v, 4, &r) && !r &&
-	       v == ~0x12345678u,
+	ok = !kp_call(fd, hkp, T_KP_SCRATCH, &v, 4, &r);
+	tap_ok(ok && !r && v == ~0x12345678u,
 	       "a register write then read in the KP (0x%x, status %u)", v, r);
 	tap_ok(!kp_call(fd, hkp, T_KP_CTX, NULL, 0, &r) && r == 1,
 	       "WDC_GetDevContext gives funcOpen's drv_ctx");
-	tap_ok(!kp_call(fd, hkp, T_KP_BAD_READ, NULL, 0, &r) &&
-	       r == WD_OUT_OF_RANGE,
+	ok = !kp_call(fd, hkp, T_KP_BAD_READ, NULL, 0, &r);
+	tap_ok(ok && r == WD_OUT_OF_RANGE,
 	       "a read past the BAR is refused in the kernel too (status %u)",
 	       r);
-	tap_ok(!kp_call(fd, hkp, T_KP_CFG_VID, &vid, 2, &r) && !r &&
-	       vid == EDU_VENDOR, "config read in the KP (vendor 0x%x)", vid);
-	tap_ok(!kp_call(fd, hkp, T_KP_CFG_BAR_WRITE, NULL, 0, &r) &&
-	       r == WD_ACCESS_DENIED,
+	ok = !kp_call(fd, hkp, T_KP_CFG_VID, &vid, 2, &r);
+	tap_ok(ok && !r && vid == EDU_VENDOR, "config read in the KP (vendor 0x%x)", vid);
+	ok = !kp_call(fd, hkp, T_KP_CFG_BAR_WRITE, NULL, 0, &r);
+	tap_ok(ok && r == WD_ACCESS_DENIED,
 	       "config write to a BAR register refused as in user mode (status %u)",
 	       r);
 	tap_ok(dmesg_has("udrv: kp t_kp: WDC_ReadAddr32: offset 0x100000"),
@@ -215,7 +219,8 @@ static void test_bad_input(int fd, uint32_t hcard, uint32_t hkp,
 	static char big[UDRV_KP_MAX_CALL_DATA + 1];
 	struct udrv_kp_call c;
 	uint32_t h = 0;
-	long before;
+	long before, after;
+	int err;
 
 	errno_is(kp_open(fd, hcard, "no_such_kp", NULL, 0, &h), ENOENT,
 		 "open of an unknown KP");
@@ -253,9 +258,10 @@ static void test_bad_input(int fd, uint32_t hcard, uint32_t hkp,
 	tap_ok(!kp_open(fd, hcard, T_KP_NAME, big, 0, &h),
 	       "open with a pointer and size 0");
 	before = closes(fd, hkp);
-	tap_ok(!kp_close(fd, h) && closes(fd, hkp) == before + 1,
-	       "close: funcClose ran once (%ld -> %ld)", before,
-	       closes(fd, hkp));
+	err = kp_close(fd, h);
+	after = closes(fd, hkp);
+	tap_ok(!err && after == before + 1,
+	       "close: funcClose ran once (%ld -> %ld)", before, after);
 	errno_is(kp_call(fd, h, T_KP_ECHO, NULL, 0, NULL), EBADF,
 		 "call on a closed handle");
 	errno_is(kp_close(fd, h), EBADF, "close of a closed handle");
@@ -288,7 +294,7 @@ static void test_foreign(int fd, uint32_t hkp, WD_PCI_SLOT slot)
 static void test_sigkill(int fd, uint32_t hkp, WD_PCI_SLOT slot)
 {
 	int ready[2];
-	long before;
+	long before, after;
 	char c = 0;
 	pid_t pid;
 	int st;
@@ -316,9 +322,10 @@ static void test_sigkill(int fd, uint32_t hkp, WD_PCI_SLOT slot)
 	before = closes(fd, hkp);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
-	tap_ok(closes(fd, hkp) == before + 1,
+	after = closes(fd, hkp);
+	tap_ok(after == before + 1,
 	       "SIGKILL of the child: funcClose ran (%ld -> %ld)", before,
-	       closes(fd, hkp));
+	       after);
 	tap_ok(file_has(SYSFS_KPS, "handles=1 "),
 	       "sysfs: only our handle is open");
 }
@@ -327,7 +334,7 @@ static void test_sigkill(int fd, uint32_t hkp, WD_PCI_SLOT slot)
 static void test_unregister(int fd, uint32_t hkp, WD_PCI_SLOT slot)
 {
 	uint32_t hc = 0, hk = 0;
-	long before;
+	long before, after;
 
 	if (WD_CardRegister(fd, slot, 0, &hc) ||
 	    kp_open(fd, hc, T_KP_NAME, NULL, 0, &hk)) {
@@ -337,9 +344,9 @@ static void test_unregister(int fd, uint32_t hkp, WD_PCI_SLOT slot)
 	before = closes(fd, hkp);
 	tap_status(WD_CardUnregister(fd, hc), WD_STATUS_SUCCESS,
 		   "unregister the card with a KP handle open");
-	tap_ok(closes(fd, hkp) == before + 1,
-	       "card unregister: funcClose ran (%ld -> %ld)", before,
-	       closes(fd, hkp));
+	after = closes(fd, hkp);
+	tap_ok(after == before + 1,
+	       "card unregister: funcClose ran (%ld -> %ld)", before, after);
 	errno_is(kp_call(fd, hk, T_KP_ECHO, NULL, 0, NULL), EBADF,
 		 "call on a handle of the unregistered card");
 }
@@ -349,7 +356,7 @@ static void test_unbind(int fd, uint32_t hkp, WD_PCI_SLOT slot)
 {
 	uint32_t hc = 0, hk = 0, v = 0;
 	char bdf[16], path[96];
-	long before;
+	long before, after;
 
 	snprintf(bdf, sizeof(bdf), "%s", slot_str(slot));
 	if (WD_CardRegister(fd, slot, 0, &hc) ||
@@ -361,8 +368,9 @@ static void test_unbind(int fd, uint32_t hkp, WD_PCI_SLOT slot)
 	before = closes(fd, hkp);
 	tap_ok(sysfs_write("/sys/bus/pci/drivers/udrv/unbind", bdf) == 0,
 	       "unbind %s with a KP handle open", bdf);
-	tap_ok(closes(fd, hkp) == before + 1,
-	       "unbind: funcClose ran (%ld -> %ld)", before, closes(fd, hkp));
+	after = closes(fd, hkp);
+	tap_ok(after == before + 1,
+	       "unbind: funcClose ran (%ld -> %ld)", before, after);
 	errno_is(kp_call(fd, hk, T_KP_READ_ID, &v, 4, NULL), EIO,
 		 "call after the device went");
 	tap_ok(!kp_close(fd, hk), "close after the device went succeeds");
@@ -396,8 +404,8 @@ int main(void)
 {
 	WD_PCI_SLOT slots[2];
 	uint32_t hcard = 0, hkp = 0;
-	long before;
-	int fd = -1;
+	long before, after;
+	int fd = -1, err;
 
 	tap_init("t_kp");
 	if (WDC_DriverOpen() || find_bound(EDU_VENDOR, EDU_DEVICE, slots, 2) < 2) {
@@ -422,8 +430,8 @@ int main(void)
 	    !tap_status(WD_CardRegister(fd, slots[0], WD_SHARED, &hcard),
 			WD_STATUS_SUCCESS, "register the first edu (shared)"))
 		return tap_done();
-	if (!tap_ok(!kp_open(fd, hcard, T_KP_NAME, "hello", 5, &hkp) && hkp,
-		    "open the KP (handle %u)", hkp))
+	err = kp_open(fd, hcard, T_KP_NAME, "hello", 5, &hkp);
+	if (!tap_ok(!err && hkp, "open the KP (handle %u)", hkp))
 		return tap_done();
 	tap_ok(sh("rmmod t_kp_mod 2>/dev/null") != 0,
 	       "rmmod of the KP is refused while a handle is open");
@@ -448,9 +456,11 @@ int main(void)
 	test_unbind(fd, hkp, slots[1]);
 
 	before = sysfs_closes();
-	tap_ok(!kp_close(fd, hkp) && sysfs_closes() == before + 1,
+	err = kp_close(fd, hkp);
+	after = sysfs_closes();
+	tap_ok(!err && after == before + 1,
 	       "close the KP: funcClose ran (sysfs closes %ld -> %ld)", before,
-	       sysfs_closes());
+	       after);
 	tap_ok(file_has(SYSFS_KPS, "handles=0 "), "sysfs: no handle open");
 	{
 		/* Closing the file closes what is left */
@@ -460,10 +470,11 @@ int main(void)
 		       "open once more, then close the file");
 		before = sysfs_closes();
 		WD_Close(fd);
+		after = sysfs_closes();
 		tap_ok(file_has(SYSFS_KPS, "handles=0 ") &&
-		       sysfs_closes() == before + 1,
+		       after == before + 1,
 		       "closing the file closed the handle (closes %ld -> %ld)",
-		       before, sysfs_closes());
+		       before, after);
 	}
 	tap_ok(sh("rmmod t_kp_mod") == 0, "rmmod of the KP once closed");
 	tap_ok(!file_has(SYSFS_KPS, "t_kp"), "sysfs no longer lists it");
