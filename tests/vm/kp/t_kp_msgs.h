@@ -18,8 +18,8 @@ enum {
 	T_KP_CFG_VID,		/* data (2 bytes) = vendor ID; result = status */
 	T_KP_CFG_BAR_WRITE,	/* result = status of a write to BAR0's register */
 	T_KP_MULTI_ID,		/* data (4 bytes) = the ID via WDC_MultiTransfer */
-	T_KP_SCRATCH,		/* data (4 bytes) in: written to edu's liveness
-				 * register (0x04), out: read back (~in) */
+	/* data (4 bytes): written to edu's liveness register, read back */
+	T_KP_SCRATCH,
 };
 
 #endif
