@@ -44,7 +44,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
           $(lastword $(sort $(wildcard /lib/modules/*-cloud-amd64/build))))
 KOUT  = $(B)/kmod/$(shell basename $$(dirname $(KDIR)))
 
-.PHONY: all lib examples unit module guest static check check-host check-vm check-debug demo bench \
+.PHONY: all lib examples unit module kp-test-modules guest static check check-host check-vm check-debug demo bench \
         install clean checkpatch
 
 all: lib $(B)/bin/udrvctl examples unit
@@ -189,6 +189,18 @@ module:
 	@mkdir -p $(KOUT)
 	cp kernel/*.c kernel/*.h kernel/Kbuild $(KOUT)/
 	$(MAKE) -C $(KDIR) M=$(abspath $(KOUT)) UDRV_TOP=$(abspath .) modules
+
+# The test Kernel PlugIns of tests/vm/t_kp.c (vm/run copies them into the
+# guest's /lib/udrv), against the udrv.ko built above.
+KPT_OUT = $(B)/kp-test/$(shell basename $$(dirname $(KDIR)))
+# The edu sample's KP lands there too, built with the users' kp.mk.
+kp-test-modules: module
+	@mkdir -p $(KPT_OUT)
+	cp tests/vm/kp/*.c tests/vm/kp/*.h tests/vm/kp/Kbuild $(KPT_OUT)/
+	$(MAKE) -C $(KDIR) M=$(abspath $(KPT_OUT)) UDRV_TOP=$(abspath .) \
+		KBUILD_EXTRA_SYMBOLS=$(abspath $(KOUT))/Module.symvers modules
+	$(KPMK) KP=edu_kp SRCS=examples/edu/kp/edu_kp.c KDIR=$(KDIR) \
+		UDRV_SYMVERS=$(KOUT)/Module.symvers OUT=$(KPT_OUT) ko
 
 # ---- tests, demo, bench --------------------------------------------------
 check:

@@ -244,6 +244,8 @@ long udrv_ioctl_unregister(struct udrv_file *uf, void __user *arg)
 	up_write(&uf->sem);
 	if (!card)
 		return -EBADF;
+	/* Its Kernel PlugIn handles close before its cleanup commands run */
+	udrv_kp_close_card(uf, card);
 	udrv_card_release(card, card->cleanup_options & UDRV_CLEANUP_FORCE);
 	return 0;
 }

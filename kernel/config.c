@@ -225,6 +225,22 @@ static int udrv_cfg_write(struct udrv_file *uf, struct udrv_dev *dev,
 	return ret;
 }
 
+/*
+ * A Kernel PlugIn's config access (kp_rt.c): the same path and filters as
+ * the ioctl, on a device its file has registered; buf is kernel memory.
+ */
+int udrv_cfg_owned_rw(struct udrv_file *uf, struct udrv_dev *dev, u32 off,
+		      u32 len, u8 *buf, bool write)
+{
+	struct pci_dev *pdev = dev->pdev;
+
+	if (!len || off >= pdev->cfg_size || len > pdev->cfg_size - off)
+		return -ERANGE;
+	if (write)
+		return udrv_cfg_write(uf, dev, off, len, buf);
+	return udrv_cfg_rw(pdev, off, len, buf, false);
+}
+
 long udrv_ioctl_config(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_config c;

@@ -49,6 +49,7 @@ static int udrv_open(struct inode *inode, struct file *file)
 	init_rwsem(&uf->sem);
 	xa_init(&uf->cards);
 	xa_init(&uf->dmas);
+	xa_init_flags(&uf->kps, XA_FLAGS_ALLOC1);
 	uf->mapping = file->f_mapping;
 	/*
 	 * Privilege is the opener's, as for any device node: a descriptor
@@ -64,7 +65,10 @@ static int udrv_release(struct inode *inode, struct file *file)
 {
 	struct udrv_file *uf = file->private_data;
 
+	/* Kernel PlugIns first: their funcClose may still use the cards. */
+	udrv_kp_release_file(uf);
 	udrv_file_release_cards(uf);
+	xa_destroy(&uf->kps);
 	xa_destroy(&uf->cards);
 	xa_destroy(&uf->dmas);
 	kfree(uf);
@@ -147,6 +151,12 @@ static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return udrv_ioctl_dma_sync(uf, uarg);
 	case UDRV_IOC_DMA_MASK:
 		return udrv_ioctl_dma_mask(uf, uarg);
+	case UDRV_IOC_KP_OPEN:
+		return udrv_ioctl_kp_open(uf, uarg);
+	case UDRV_IOC_KP_CALL:
+		return udrv_ioctl_kp_call(uf, uarg);
+	case UDRV_IOC_KP_CLOSE:
+		return udrv_ioctl_kp_close(uf, uarg);
 	}
 	/* Right magic and number but another size: an ABI mismatch. */
 	if (_IOC_TYPE(cmd) == UDRV_IOC_MAGIC && _IOC_NR(cmd) <= UDRV_IOC_LAST_NR)

@@ -163,6 +163,7 @@ static int udrv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&dev->lock);
 	INIT_LIST_HEAD(&dev->cards);
 	INIT_LIST_HEAD(&dev->dmas);
+	INIT_LIST_HEAD(&dev->kps);
 	dev->pdev = pci_dev_get(pdev);
 
 	/* Before pci_enable_device(), which clears the INTx disable bit. */
@@ -220,6 +221,9 @@ static void udrv_remove(struct pci_dev *pdev)
 	list_del(&dev->node);
 	mutex_unlock(&udrv_devices_lock);
 
+	/* Kernel PlugIns close while the BARs are still there to use. */
+	udrv_kp_remove_dev(dev);
+
 	down_write(&dev->io_sem);
 	mutex_lock(&dev->lock);
 	/* Interrupts first: no handler may touch the BARs unmapped below. */
@@ -253,8 +257,16 @@ static ssize_t dma_stats_show(struct device_driver *drv, char *buf)
 }
 static DRIVER_ATTR_RO(dma_stats);
 
+/* The loaded Kernel PlugIns, one per line (udrvctl kp list) */
+static ssize_t kernel_plugins_show(struct device_driver *drv, char *buf)
+{
+	return udrv_kp_sysfs_show(buf);
+}
+static DRIVER_ATTR_RO(kernel_plugins);
+
 static struct attribute *udrv_drv_attrs[] = {
 	&driver_attr_dma_stats.attr,
+	&driver_attr_kernel_plugins.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(udrv_drv);

@@ -11,6 +11,8 @@
  * udrv_file lives as long as the open file (its mappings hold the file).
  *
  * Lock order: mmap_lock, then uf->sem, then dev->io_sem, then dev->lock.
+ * A Kernel PlugIn handle's sem (kp.c) comes before uf->sem and dev->lock,
+ * and is never held with mmap_lock.
  * Page faults on udrv mappings come in holding mmap_lock, so none of these
  * is ever held while touching user memory (copy_*_user, get/put_user,
  * pin_user_pages, account_locked_vm).
@@ -71,6 +73,9 @@ struct udrv_dev {
 	/* MSI-X table and PBA, set at probe: then constant */
 	struct udrv_prot_range prot[2];
 	unsigned int num_prot;
+	/* Kernel PlugIn handles on this device (kp.c), under lock */
+	struct list_head kps;
+	bool kp_closing;		/* removal: no new KP handle */
 };
 
 struct udrv_card {
@@ -95,6 +100,8 @@ struct udrv_file {
 	struct address_space *mapping;	/* where this file's BAR mappings live */
 	bool admin;		/* opener had CAP_SYS_ADMIN */
 	bool writable;		/* opened for writing: may change devices */
+	struct xarray kps;		/* Kernel PlugIn handles, under sem */
+	u32 kp_next;			/* for cyclic handle allocation */
 };
 
 /* irq.c */
@@ -130,6 +137,19 @@ long udrv_ioctl_card_info(void __user *arg);
 /* config.c */
 long udrv_ioctl_config(struct udrv_file *uf, void __user *arg);
 
+/* config.c: the CONFIG ioctl's checks, for a device uf owns (KP) */
+int udrv_cfg_owned_rw(struct udrv_file *uf, struct udrv_dev *dev, u32 off,
+		      u32 len, u8 *buf, bool write);
+
+/* kp.c */
+long udrv_ioctl_kp_open(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_kp_call(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_kp_close(struct udrv_file *uf, void __user *arg);
+void udrv_kp_release_file(struct udrv_file *uf);
+void udrv_kp_close_card(struct udrv_file *uf, struct udrv_card *card);
+void udrv_kp_remove_dev(struct udrv_dev *dev);
+ssize_t udrv_kp_sysfs_show(char *buf);
+
 /* card.c */
 long udrv_ioctl_register(struct udrv_file *uf, void __user *arg);
 long udrv_ioctl_unregister(struct udrv_file *uf, void __user *arg);
@@ -146,6 +166,8 @@ void udrv_card_put(struct udrv_card *card);
 int udrv_xfer_check(struct udrv_dev *dev, const struct udrv_xfer *x,
 		    bool allow_string);
 void udrv_xfer_scalar(struct udrv_dev *dev, struct udrv_xfer *x);
+void udrv_xfer_chunk(struct udrv_dev *dev, const struct udrv_xfer *x,
+		     u64 done, u8 *buf, u32 len);
 long udrv_ioctl_transfer(struct udrv_file *uf, void __user *arg);
 long udrv_ioctl_multi_transfer(struct udrv_file *uf, void __user *arg);
 

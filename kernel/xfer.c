@@ -105,9 +105,9 @@ void udrv_xfer_scalar(struct udrv_dev *dev, struct udrv_xfer *x)
 		x->data = udrv_read(p, width);
 }
 
-/* Moves one chunk of a block between the device and a bounce buffer. */
-static void udrv_xfer_chunk(struct udrv_dev *dev, const struct udrv_xfer *x,
-			    u64 done, u8 *bounce, u32 len)
+/* Moves one chunk of a block between the device and a kernel buffer. */
+void udrv_xfer_chunk(struct udrv_dev *dev, const struct udrv_xfer *x,
+		     u64 done, u8 *bounce, u32 len)
 {
 	u32 width = 1u << (x->cmd & UDRV_CMD_WIDTH_MASK);
 	bool noinc = x->options & UDRV_XFER_NO_AUTOINC;

@@ -35,6 +35,7 @@ for t in \
 	t_bridge \
 	t_protect \
 	t_kill \
+	t_kp \
 	t_m32 \
 	t_fuzz \
 	; do

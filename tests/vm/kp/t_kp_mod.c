@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * t_kp_mod.c - the test Kernel PlugIn "t_kp" (tests/vm/t_kp.c), on an edu
+ * device.  It includes only <udrv/kp.h>, as a user's KP does.  The
+ * number of funcClose calls is module-global, so that a second handle can
+ * read how many handles were closed (e.g. by a process's death).
+ */
+#include <udrv/kp.h>
+#include "t_kp_msgs.h"
+
+struct t_kp_ctx {
+	WDC_DEVICE_HANDLE dev;
+};
+
+static kp_atomic_t t_kp_closes;
+/* Callers of T_KP_RENDEZVOUS so far; they pair up */
+static kp_atomic_t t_kp_arrivals;
+
+static void t_kp_close(void *drv_ctx)
+{
+	kp_atomic_inc(&t_kp_closes);
+	kp_free(drv_ctx);
+}
+
+/* Returns 1 if another caller arrived, waiting at most ~5 s for one. */
+static uint32_t t_kp_rendezvous(void)
+{
+	int32_t me = kp_atomic_inc(&t_kp_arrivals);
+	int32_t want = me + (me & 1);
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		if (kp_atomic_read(&t_kp_arrivals) >= want)
+			return 1;
+		kp_udelay(1000);
+	}
+	return 0;
+}
+
+static void t_kp_call(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call)
+{
+	struct t_kp_ctx *ctx = drv_ctx;
+	uint8_t *d = call->data, t;
+	uint32_t i, v = 0;
+	uint16_t vid = 0;
+	WD_TRANSFER tr;
+
+	switch (call->message) {
+	case T_KP_ECHO:
+		for (i = 0; i < call->size / 2; i++) {
+			t = d[i];
+			d[i] = d[call->size - 1 - i];
+			d[call->size - 1 - i] = t;
+		}
+		call->result = call->size;
+		break;
+	case T_KP_READ_ID:
+		call->result = WDC_ReadAddr32(ctx->dev, 0, 0, &v);
+		if (call->size >= 4)
+			kp_memcpy(d, &v, 4);
+		break;
+	case T_KP_CLOSES:
+		call->result = kp_atomic_read(&t_kp_closes);
+		break;
+	case T_KP_RENDEZVOUS:
+		call->result = t_kp_rendezvous();
+		break;
+	case T_KP_CTX:
+		call->result = WDC_GetDevContext(ctx->dev) == drv_ctx;
+		break;
+	case T_KP_BAD_READ:
+		call->result = WDC_ReadAddr32(ctx->dev, 0, 1 << 20, &v);
+		break;
+	case T_KP_CFG_VID:
+		call->result = WDC_PciReadCfg16(ctx->dev, 0, &vid);
+		if (call->size >= 2)
+			kp_memcpy(d, &vid, 2);
+		break;
+	case T_KP_CFG_BAR_WRITE:
+		call->result = WDC_PciWriteCfg32(ctx->dev, 0x10, 0);
+		break;
+	case T_KP_MULTI_ID:
+		kp_memset(&tr, 0, sizeof(tr));
+		tr.cmd = RM_DWORD;
+		call->result = WDC_MultiTransfer(ctx->dev, &tr, 1);
+		if (call->size >= 4)
+			kp_memcpy(d, &tr.data.dw, 4);
+		break;
+	case T_KP_SCRATCH:
+		if (call->size < 4) {
+			call->result = WD_INVALID_PARAMETER;
+			break;
+		}
+		kp_memcpy(&v, d, 4);
+		call->result = WDC_WriteAddr32(ctx->dev, 0, 4, v);
+		if (!call->result)
+			call->result = WDC_ReadAddr32(ctx->dev, 0, 4, &v);
+		kp_memcpy(d, &v, 4);
+		break;
+	default:
+		call->result = WD_INVALID_PARAMETER;
+		break;
+	}
+}
+
+static bool t_kp_open(KP_OPEN_CALL *kp, WDC_DEVICE_HANDLE dev,
+		      const void *open_data, uint32_t size, void **drv_ctx)
+{
+	struct t_kp_ctx *ctx;
+	const char *od = open_data;
+
+	if (size == 4 && od[0] == 'n' && od[1] == 'o' && od[2] == 'p' &&
+	    od[3] == 'e')
+		return false;
+	/* No context yet while funcOpen runs */
+	if (WDC_GetDevContext(dev))
+		return false;
+	ctx = kp_malloc(sizeof(*ctx));
+	if (!ctx)
+		return false;
+	ctx->dev = dev;
+	kp->funcClose = t_kp_close;
+	kp->funcCall = t_kp_call;
+	*drv_ctx = ctx;
+	return true;
+}
+
+bool KP_Init(KP_INIT *init)
+{
+	init->version = KP_VERSION;
+	kp_memcpy(init->name, T_KP_NAME, sizeof(T_KP_NAME));
+	init->funcOpen = t_kp_open;
+	return true;
+}
+
+UDRV_KP_MODULE("GPL");

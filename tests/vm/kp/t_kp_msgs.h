@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_kp_msgs.h - the messages of the test Kernel PlugIn "t_kp"
+ * (t_kp_mod.c), shared with its VM test (tests/vm/t_kp.c).
+ */
+#ifndef T_KP_MSGS_H
+#define T_KP_MSGS_H
+
+#define T_KP_NAME	"t_kp"
+
+enum {
+	T_KP_ECHO = 1,		/* reverses data in place; result = size */
+	T_KP_READ_ID,		/* data (4 bytes) = edu BAR0 offset 0 */
+	T_KP_CLOSES,		/* result = funcClose calls since load */
+	T_KP_RENDEZVOUS,	/* result 1 if a second caller came within ~5 s */
+	T_KP_CTX,		/* result 1 if WDC_GetDevContext is drv_ctx */
+	T_KP_BAD_READ,		/* result = status of a read past BAR0 */
+	T_KP_CFG_VID,		/* data (2 bytes) = vendor ID; result = status */
+	T_KP_CFG_BAR_WRITE,	/* result = status of a write to BAR0's register */
+	T_KP_MULTI_ID,		/* data (4 bytes) = the ID via WDC_MultiTransfer */
+	/* data (4 bytes): written to edu's liveness register, read back */
+	T_KP_SCRATCH,
+};
+
+#endif
