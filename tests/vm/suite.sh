@@ -46,6 +46,7 @@ done
 run edu_demo
 run edu_irq
 run edu_dma
+[ -x /bin/t_edu_kp.sh ] && run t_edu_kp.sh
 
 # Last: with nothing held any more, the module unloads.
 if rmmod udrv; then

@@ -10,6 +10,7 @@
 #include "cmds.h"
 #include "parse.h"
 #include "sysfs.h"
+#include "udrv_internal.h"
 
 static int kp_list(void)
 {
@@ -81,7 +82,12 @@ static int open_kp(const char *name, const char *bdf, WDC_DEVICE_HANDLE *out)
 	if (WDC_PciScanDevices(0, 0, &scan))
 		return ctl_lib_error("kp call");
 	for (i = 0; i < scan.count; i++) {
-		if (ctl_open_device("kp call", scan.slot[i], out))
+		WD_PCI_CARD_INFO info;
+
+		memset(&info, 0, sizeof(info));
+		info.slot = scan.slot[i];
+		if (WDC_PciGetDeviceInfo(&info) || !info.bound ||
+		    WDC_PciDeviceOpenEx(out, &info, NULL, WD_SHARED))
 			continue;
 		if (!WDC_KernelPlugInOpen(*out, name, NULL, 0))
 			return 0;
