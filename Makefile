@@ -222,6 +222,7 @@ bench:
 	bench/run
 	bench/run-irq
 	bench/run-dma
+	bench/run-kp
 
 checkpatch:
 	tools/checkpatch/run

@@ -43,23 +43,39 @@ static int cmp_double(const void *a, const void *b)
 
 typedef bool (*bench_fn)(void *ctx, unsigned long n);
 
-/* Median ns per operation over ROUNDS rounds of n; < 0 if one failed. */
-static double measure(bench_fn fn, void *ctx, unsigned long n)
-{
+struct bench {
+	bench_fn fn;
+	void *ctx;
+	unsigned long n;
 	double r[ROUNDS];
-	int i;
+	double ns;		/* the median, per operation; < 0: failed */
+};
 
-	if (!fn(ctx, n / 10 + 1))	/* warm up */
-		return -1;
-	for (i = 0; i < ROUNDS; i++) {
-		double t0 = now_ns();
+/*
+ * Round-robin: each round runs every benchmark once, so that a change of
+ * the host's load between them shows in all of them alike.
+ */
+static void measure(struct bench *b, int nb)
+{
+	int i, k;
 
-		if (!fn(ctx, n))
-			return -1;
-		r[i] = (now_ns() - t0) / n;
-	}
-	qsort(r, ROUNDS, sizeof(r[0]), cmp_double);
-	return r[ROUNDS / 2];
+	for (k = 0; k < nb; k++)
+		b[k].ns = b[k].fn(b[k].ctx, b[k].n / 10 + 1) ? 0 : -1;
+	for (i = 0; i < ROUNDS; i++)
+		for (k = 0; k < nb; k++) {
+			double t0 = now_ns();
+
+			if (b[k].ns < 0 || !b[k].fn(b[k].ctx, b[k].n)) {
+				b[k].ns = -1;
+				continue;
+			}
+			b[k].r[i] = (now_ns() - t0) / b[k].n;
+		}
+	for (k = 0; k < nb; k++)
+		if (b[k].ns >= 0) {
+			qsort(b[k].r, ROUNDS, sizeof(double), cmp_double);
+			b[k].ns = b[k].r[ROUNDS / 2];
+		}
 }
 
 static bool bare_ioctl(void *ctx, unsigned long n)
@@ -77,17 +93,50 @@ static bool bare_ioctl(void *ctx, unsigned long n)
 	return true;
 }
 
-static bool kp_nop(void *ctx, unsigned long n)
+static bool kp_nop_size(void *ctx, unsigned long n, uint32_t size)
 {
 	uint8_t msg[64] = { 1 };
 	unsigned long i;
 	uint32_t res;
 
 	for (i = 0; i < n; i++)
-		if (WDC_CallKerPlug(ctx, EDU_KP_MSG_NOP, msg, sizeof(msg), &res) ||
-		    res)
+		if (WDC_CallKerPlug(ctx, EDU_KP_MSG_NOP, size ? msg : NULL, size,
+				    &res) || res)
 			return false;
 	return true;
+}
+
+static bool kp_nop(void *ctx, unsigned long n)
+{
+	return kp_nop_size(ctx, n, 64);
+}
+
+/* The same 64-byte call as one raw ioctl: the library's share of the cost */
+static uint32_t raw_hkp;
+
+static bool raw_call(void *ctx, unsigned long n)
+{
+	uint8_t msg[64] = { 1 };
+	struct udrv_kp_call c;
+	unsigned long i;
+
+	(void)ctx;
+	for (i = 0; i < n; i++) {
+		memset(&c, 0, sizeof(c));
+		c.size = sizeof(c);
+		c.hkp = raw_hkp;
+		c.message = EDU_KP_MSG_NOP;
+		c.data = (uintptr_t)msg;
+		c.data_size = sizeof(msg);
+		if (ioctl(WDC_GetWDHandle(), UDRV_IOC_KP_CALL, &c) || c.result)
+			return false;
+	}
+	return true;
+}
+
+static bool kp_nop0(void *ctx, unsigned long n)
+{
+	return kp_nop_size(ctx, n, 0);
 }
 
 /* n messages of READS reads each */
@@ -140,8 +189,10 @@ static int fail(const char *what)
 int main(int argc, char **argv)
 {
 	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 0) : 20000;
-	double ioctl_ns, kcall_ns, ucall_ns, kreads_ns, ureads_ns, mreads_ns;
+	struct bench k[6], u[2];
+	uint32_t h;
 	WDC_DEVICE_HANDLE dev;
+	int i;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench_kp SO_PATH [CALLS]\n");
@@ -154,37 +205,51 @@ int main(int argc, char **argv)
 		return fail("no edu bound to udrv");
 	if (WDC_KernelPlugInOpen(dev, EDU_KP_NAME, NULL, 0))
 		return fail("open the kernel KP (is edu_kp.ko loaded?)");
-	ioctl_ns = measure(bare_ioctl, NULL, n);
-	kcall_ns = measure(kp_nop, dev, n);
-	kreads_ns = measure(kp_reads, dev, n / 100);
-	mreads_ns = measure(user_reads, dev, n / 100);
+	k[0] = (struct bench){ .fn = bare_ioctl, .ctx = NULL, .n = n };
+	k[1] = (struct bench){ .fn = kp_nop, .ctx = dev, .n = n };
+	k[2] = (struct bench){ .fn = kp_nop0, .ctx = dev, .n = n };
+	k[3] = (struct bench){ .fn = kp_reads, .ctx = dev, .n = n / 100 };
+	k[4] = (struct bench){ .fn = user_reads, .ctx = dev, .n = n / 100 };
+	k[5] = (struct bench){ .fn = raw_call, .ctx = NULL, .n = n };
+	if (WD_KernelPlugInOpen(WDC_GetWDHandle(), WDC_GetCardHandle(dev),
+				EDU_KP_NAME, NULL, 0, &h))
+		return fail("a second handle of the kernel KP");
+	raw_hkp = h;
+	measure(k, 6);
+	WD_KernelPlugInClose(WDC_GetWDHandle(), h);
 	WDC_KernelPlugInClose(dev);
 	if (WDC_KernelPlugInUseUserMode(EDU_KP_NAME, argv[1]) ||
 	    WDC_KernelPlugInOpen(dev, EDU_KP_NAME, NULL, 0))
 		return fail("open the user-mode KP");
-	ucall_ns = measure(kp_nop, dev, n);
-	ureads_ns = measure(kp_reads, dev, n / 100);
+	u[0] = (struct bench){ .fn = kp_nop, .ctx = dev, .n = n };
+	u[1] = (struct bench){ .fn = kp_reads, .ctx = dev, .n = n / 100 };
+	measure(u, 2);
 	WDC_KernelPlugInClose(dev);
-	if (ioctl_ns < 0 || kcall_ns < 0 || ucall_ns < 0 || kreads_ns < 0 ||
-	    ureads_ns < 0 || mreads_ns < 0)
-		return fail("a call failed during the measurement");
+	for (i = 0; i < 6; i++)
+		if (k[i].ns < 0 || (i < 2 && u[i].ns < 0))
+			return fail("a call failed during the measurement");
 
-	printf("| Kernel PlugIn call, 64-byte message | ns per call | ratio to the bare ioctl |\n");
+	printf("| Kernel PlugIn call | ns per call | ratio to the bare ioctl |\n");
 	printf("|---|---:|---:|\n");
-	printf("| bare ioctl (UDRV_IOC_VERSION) | %.0f | 1.00 |\n", ioctl_ns);
-	printf("| WDC_CallKerPlug, KP in the kernel | %.0f | %.2f |\n",
-	       kcall_ns, kcall_ns / ioctl_ns);
-	printf("| WDC_CallKerPlug, same KP in user mode | %.0f | %.2f |\n",
-	       ucall_ns, ucall_ns / ioctl_ns);
+	printf("| bare ioctl (UDRV_IOC_VERSION: 64 bytes in and out) | %.0f | 1.00 |\n",
+	       k[0].ns);
+	printf("| WDC_CallKerPlug, 64-byte message, KP in the kernel | %.0f | %.2f |\n",
+	       k[1].ns, k[1].ns / k[0].ns);
+	printf("| the same as a raw UDRV_IOC_KP_CALL (no library) | %.0f | %.2f |\n",
+	       k[5].ns, k[5].ns / k[0].ns);
+	printf("| WDC_CallKerPlug, no data, KP in the kernel | %.0f | %.2f |\n",
+	       k[2].ns, k[2].ns / k[0].ns);
+	printf("| WDC_CallKerPlug, 64-byte message, same KP in user mode | %.0f | %.2f |\n",
+	       u[0].ns, u[0].ns / k[0].ns);
 	printf("\n| %d reads of edu's id register | us | ratio to user mode |\n",
 	       READS);
 	printf("|---|---:|---:|\n");
 	printf("| %d x WDC_ReadAddr32 in user mode (BAR mapping) | %.1f | 1.00 |\n",
-	       READS, mreads_ns / 1e3);
+	       READS, k[4].ns / 1e3);
 	printf("| one KP message, reads in the kernel | %.1f | %.2f |\n",
-	       kreads_ns / 1e3, kreads_ns / mreads_ns);
+	       k[3].ns / 1e3, k[3].ns / k[4].ns);
 	printf("| one KP message, same KP in user mode | %.1f | %.2f |\n",
-	       ureads_ns / 1e3, ureads_ns / mreads_ns);
+	       u[1].ns / 1e3, u[1].ns / k[4].ns);
 	WDC_PciDeviceClose(dev);
 	WDC_DriverClose();
 	return 0;

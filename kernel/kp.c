@@ -138,7 +138,7 @@ static void udrv_kph_free(struct kref *kref)
 	struct udrv_kph *kph = container_of(kref, struct udrv_kph, kref);
 
 	udrv_card_put(kph->card);
-	kfree(kph);
+	kfree_rcu(kph, rcu);
 }
 
 static void udrv_kph_put(struct udrv_kph *kph)
@@ -355,9 +355,30 @@ out:
 	return ret;
 }
 
+/*
+ * Small messages live on the stack: the call is the KP's fast path, and
+ * an allocation per call is most of its cost.  Not under KASAN, where an
+ * allocation of exactly data_size bytes catches a KP writing past them.
+ */
+#define UDRV_KP_STACK_DATA	(IS_ENABLED(CONFIG_KASAN) ? 0 : 128)
+
+/* No lock: the handle is found under RCU, and pinned by its kref. */
+static struct udrv_kph *udrv_kph_get(struct udrv_file *uf, u32 h)
+{
+	struct udrv_kph *kph;
+
+	rcu_read_lock();
+	kph = xa_load(&uf->kps, h);
+	if (kph && !kref_get_unless_zero(&kph->kref))
+		kph = NULL;
+	rcu_read_unlock();
+	return kph;
+}
+
 long udrv_ioctl_kp_call(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_kp_call __user *uc = arg;
+	u8 small[UDRV_KP_STACK_DATA ? UDRV_KP_STACK_DATA : 1] __aligned(8);
 	WD_KERNEL_PLUGIN_CALL call;
 	struct udrv_kp_call c;
 	struct udrv_kph *kph;
@@ -375,22 +396,18 @@ long udrv_ioctl_kp_call(struct udrv_file *uf, void __user *arg)
 	if (c.data_size && !c.data)
 		return -EINVAL;
 	udata = udrv_user_ptr(c.data);
-	/* Exactly data_size bytes: KASAN catches a KP writing past them. */
-	if (c.data_size) {
+	if (c.data_size && c.data_size <= UDRV_KP_STACK_DATA) {
+		data = small;
+	} else if (c.data_size) {
 		data = kvmalloc(c.data_size, GFP_KERNEL);
 		if (!data)
 			return -ENOMEM;
-		if (copy_from_user(data, udata, c.data_size)) {
-			ret = -EFAULT;
-			goto out;
-		}
 	}
-
-	down_read(&uf->sem);
-	kph = xa_load(&uf->kps, c.hkp);
-	if (kph)
-		kref_get(&kph->kref);
-	up_read(&uf->sem);
+	if (c.data_size && copy_from_user(data, udata, c.data_size)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	kph = udrv_kph_get(uf, c.hkp);
 	if (!kph) {
 		ret = -EBADF;
 		goto out;
@@ -419,7 +436,8 @@ long udrv_ioctl_kp_call(struct udrv_file *uf, void __user *arg)
 	else if (put_user(call.result, &uc->result))
 		ret = -EFAULT;
 out:
-	kvfree(data);
+	if (data != small)
+		kvfree(data);
 	return ret;
 }
 

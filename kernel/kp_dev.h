@@ -53,6 +53,7 @@ struct WDC_DEVICE {
 
 struct udrv_kph {
 	struct kref kref;	/* the opener, the file's table, dev->kps */
+	struct rcu_head rcu;	/* calls look the handle up under RCU */
 	/*
 	 * Write: funcOpen, funcClose (and the decision to close); read:
 	 * funcCall.  Calls on one handle run concurrently.
