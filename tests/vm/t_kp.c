@@ -14,8 +14,9 @@
  *    udrv refused while the KP is loaded; funcClose runs exactly once at
  *    close, card unregister, SIGKILL of the owner and unbind of the
  *    device (a counter of the KP, read through another handle), after
- *    which calls get EIO; two threads' calls on one handle run
- *    concurrently (they meet inside the KP).
+ *    which calls get EIO; funcClose waits for the calls in progress on
+ *    its handle (KP_CLOSE and unbind during a call); two threads' calls
+ *    on one handle run concurrently (they meet inside the KP).
  * The KP is unloaded at the end, so that udrv.ko can be.
  */
 #include <errno.h>
@@ -385,6 +386,81 @@ static void test_unbind(int fd, uint32_t hkp, WD_PCI_SLOT slot)
 	       "bind %s again", bdf);
 }
 
+struct spin {
+	int fd;
+	uint32_t hkp;
+	uint32_t result;
+	int err;
+};
+
+static void *spin_thread(void *arg)
+{
+	struct spin *sp = arg;
+	uint32_t ms = 1500;
+
+	sp->err = kp_call(sp->fd, sp->hkp, T_KP_SPIN, &ms, 4, &sp->result);
+	return NULL;
+}
+
+/*
+ * funcClose waits for the calls in progress on its handle: a thread's
+ * call busy-waits in the KP while the handle is closed (KP_CLOSE, or an
+ * unbind of the device); the KP counts a funcClose that finds a call of
+ * its handle still running.
+ */
+static void test_close_waits(int fd, uint32_t hkp, WD_PCI_SLOT slot,
+			     bool unbind)
+{
+	const char *how = unbind ? "unbind" : "KP_CLOSE";
+	struct spin sp = { fd, 0, 0, -1 };
+	uint32_t hc = 0, n = 0, bad = 1;
+	char bdf[16], path[96];
+	long before, after;
+	pthread_t th;
+	int i;
+
+	snprintf(bdf, sizeof(bdf), "%s", slot_str(slot));
+	if (WD_CardRegister(fd, slot, 0, &hc) ||
+	    kp_open(fd, hc, T_KP_NAME, NULL, 0, &sp.hkp)) {
+		tap_ok(false, "%s during a call: open the KP on %s", how, bdf);
+		return;
+	}
+	before = closes(fd, hkp);
+	pthread_create(&th, NULL, spin_thread, &sp);
+	/* Until the call is inside the KP (bounded: ~5 s) */
+	for (i = 0; i < 5000; i++) {
+		if (!kp_call(fd, hkp, T_KP_SPINNING, NULL, 0, &n) && n)
+			break;
+		usleep(1000);
+	}
+	tap_ok(n == 1, "%s during a call: the call is running in the KP",
+	       how);
+	if (unbind)
+		tap_ok(sysfs_write("/sys/bus/pci/drivers/udrv/unbind", bdf) == 0,
+		       "%s during a call: unbind %s", how, bdf);
+	else
+		tap_ok(!kp_close(fd, sp.hkp), "%s during a call: close", how);
+	pthread_join(th, NULL);
+	after = closes(fd, hkp);
+	kp_call(fd, hkp, T_KP_BAD_CLOSES, NULL, 0, &bad);
+	tap_ok(!sp.err && sp.result == 1,
+	       "%s during a call: the call completed", how);
+	tap_ok(after == before + 1 && bad == 0,
+	       "%s during a call: funcClose ran once (%ld -> %ld), after the call returned (%u overlapped)",
+	       how, before, after, bad);
+	if (unbind)
+		kp_close(fd, sp.hkp);
+	tap_status(WD_CardUnregister(fd, hc), WD_STATUS_SUCCESS,
+		   "%s during a call: unregister the card", how);
+	if (unbind) {
+		snprintf(path, sizeof(path),
+			 "/sys/bus/pci/devices/%s/driver_override", bdf);
+		sysfs_write(path, "udrv");
+		tap_ok(sysfs_write("/sys/bus/pci/drivers_probe", bdf) == 0,
+		       "bind %s again", bdf);
+	}
+}
+
 static void test_concurrent(int fd, uint32_t hkp)
 {
 	struct meet m[2] = { { fd, hkp, 0, -1 }, { fd, hkp, 0, -1 } };
@@ -454,6 +530,8 @@ int main(void)
 	test_sigkill(fd, hkp, slots[0]);
 	test_unregister(fd, hkp, slots[1]);
 	test_unbind(fd, hkp, slots[1]);
+	test_close_waits(fd, hkp, slots[1], false);
+	test_close_waits(fd, hkp, slots[1], true);
 
 	before = sysfs_closes();
 	err = kp_close(fd, hkp);

@@ -10,14 +10,22 @@
 
 struct t_kp_ctx {
 	WDC_DEVICE_HANDLE dev;
+	kp_atomic_t in_call;	/* funcCall running on this handle */
 };
 
 static kp_atomic_t t_kp_closes;
 /* Callers of T_KP_RENDEZVOUS so far; they pair up */
 static kp_atomic_t t_kp_arrivals;
+static kp_atomic_t t_kp_spinning;
+static kp_atomic_t t_kp_bad_closes;
 
 static void t_kp_close(void *drv_ctx)
 {
+	struct t_kp_ctx *ctx = drv_ctx;
+
+	/* The agent promises no call in progress on this handle now */
+	if (kp_atomic_read(&ctx->in_call))
+		kp_atomic_inc(&t_kp_bad_closes);
 	kp_atomic_inc(&t_kp_closes);
 	kp_free(drv_ctx);
 }
@@ -37,7 +45,33 @@ static uint32_t t_kp_rendezvous(void)
 	return 0;
 }
 
+static void t_kp_spin(WD_KERNEL_PLUGIN_CALL *call)
+{
+	uint32_t ms = 0;
+
+	if (call->size >= 4)
+		kp_memcpy(&ms, call->data, 4);
+	if (ms > 5000)
+		ms = 5000;
+	kp_atomic_inc(&t_kp_spinning);
+	while (ms--)
+		kp_udelay(1000);
+	kp_atomic_dec(&t_kp_spinning);
+	call->result = 1;
+}
+
+static void t_kp_dispatch(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call);
+
 static void t_kp_call(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call)
+{
+	struct t_kp_ctx *ctx = drv_ctx;
+
+	kp_atomic_inc(&ctx->in_call);
+	t_kp_dispatch(drv_ctx, call);
+	kp_atomic_dec(&ctx->in_call);
+}
+
+static void t_kp_dispatch(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call)
 {
 	struct t_kp_ctx *ctx = drv_ctx;
 	uint8_t *d = call->data, t;
@@ -96,6 +130,15 @@ static void t_kp_call(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call)
 		if (!call->result)
 			call->result = WDC_ReadAddr32(ctx->dev, 0, 4, &v);
 		kp_memcpy(d, &v, 4);
+		break;
+	case T_KP_SPIN:
+		t_kp_spin(call);
+		break;
+	case T_KP_SPINNING:
+		call->result = kp_atomic_read(&t_kp_spinning);
+		break;
+	case T_KP_BAD_CLOSES:
+		call->result = kp_atomic_read(&t_kp_bad_closes);
 		break;
 	default:
 		call->result = WD_INVALID_PARAMETER;

@@ -20,6 +20,12 @@ enum {
 	T_KP_MULTI_ID,		/* data (4 bytes) = the ID via WDC_MultiTransfer */
 	/* data (4 bytes): written to edu's liveness register, read back */
 	T_KP_SCRATCH,
+	/* data (4 bytes): milliseconds (<= 5000) to busy-wait; result 1 */
+	T_KP_SPIN,
+	T_KP_SPINNING,		/* result = T_KP_SPIN calls running now */
+	T_KP_BAD_CLOSES,	/* result = funcClose calls that overlapped a
+				 * funcCall of their handle
+				 */
 };
 
 #endif
