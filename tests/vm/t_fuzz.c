@@ -173,6 +173,11 @@ int main(void)
 		tap_diag("device %s %04x:%04x, %u BARs", fz_devs[i].bdf,
 			 fz_devs[i].vendor, fz_devs[i].device, fz_devs[i].nbars);
 	fz_kdebug_setup();
+	/* The edu sample's Kernel PlugIn, when the guest has it */
+	fz_have_kp = access("/lib/udrv/edu_kp.ko", R_OK) == 0 &&
+		     system("insmod /lib/udrv/edu_kp.ko") == 0;
+	tap_diag("Kernel PlugIn calls: %s", fz_have_kp ? "on (edu_kp)" :
+		 "off (no /lib/udrv/edu_kp.ko)");
 	tap_diag("KCOV %s, fail-nth %s", fz_have_kcov ? "on" :
 		 "absent (not a debug kernel): programs are random",
 		 fz_have_failnth ? "on" : "absent (not a debug kernel)");
@@ -273,6 +278,15 @@ int main(void)
 	tap_ok(fz_st->fork_touch_ok == 0,
 	       "no forked child reached a mapping (%lu)",
 	       (unsigned long)fz_st->fork_touch_ok);
+	if (fz_have_kp) {
+		key(OP_KP_OPEN, "kp");
+		key(OP_KP_CALL, "kp");
+		/* Every handle went with its process, card or device. */
+		tap_ok(system("rmmod edu_kp") == 0,
+		       "the Kernel PlugIn unloads: no handle outlived the workers");
+	} else {
+		tap_skip("Kernel PlugIn calls: no edu_kp.ko in the guest");
+	}
 	tap_ok(fz_rebind_all(), "every device is bound to udrv again");
 	tap_ok(restore_masks(), "DMA masks back to 32 bits");
 	{

@@ -125,7 +125,8 @@ static void reads(struct edu_kp *e, WD_KERNEL_PLUGIN_CALL *call)
 	struct edu_kp_reads *r = call->data;
 	uint32_t i;
 
-	if (call->size < sizeof(*r)) {
+	/* The kernel does not preempt a KP: bound what one call may cost. */
+	if (call->size < sizeof(*r) || r->count > EDU_KP_MAX_READS) {
 		call->result = EDU_KP_BAD_SIZE;
 		return;
 	}

@@ -57,8 +57,10 @@ struct edu_kp_sum {
 	uint32_t words[];
 };
 
+#define EDU_KP_MAX_READS	100000
+
 struct edu_kp_reads {
-	uint32_t count;
+	uint32_t count;		/* at most EDU_KP_MAX_READS */
 	uint32_t last;		/* out: the last value read */
 };
 

@@ -854,6 +854,8 @@ static const struct weighted steps[] = {
 	{ do_dma_unlock, 5, "dma" }, { do_dma_sync, 4, "dma" },
 	{ do_dma_mask, 1, "dma" }, { do_bad_ioctl, 2, "info" },
 	{ mem_op, 14, "mmap" },
+	{ fz_kp_open, 2, "kp" }, { fz_kp_call, 6, "kp" },
+	{ fz_kp_close, 2, "kp" },
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
@@ -864,7 +866,9 @@ static pthread_once_t weights_once = PTHREAD_ONCE_INIT;
 static void init_weights(void)
 {
 	for (size_t i = 0; i < NSTEPS; i++) {
-		weight[i] = steps[i].cls && fz_skip(steps[i].cls) ? 0 : steps[i].w;
+		weight[i] = (steps[i].cls && fz_skip(steps[i].cls)) ||
+			    (steps[i].fn == fz_kp_open && !fz_have_kp) ? 0 :
+			    steps[i].w;
 		total_weight += weight[i];
 	}
 }

@@ -30,6 +30,7 @@ enum fz_op {
 	OP_DMA_SYNC, OP_DMA_MASK, OP_BAD_IOCTL, OP_MMAP_BAR, OP_MMAP_DMA,
 	OP_MUNMAP, OP_MREMAP, OP_MADVISE, OP_TOUCH, OP_FORK, OP_REOPEN,
 	OP_UNBIND, OP_REBIND, OP_REMOVE, OP_RESCAN,
+	OP_KP_OPEN, OP_KP_CALL, OP_KP_CLOSE,
 	FZ_NOPS
 };
 #define FZ_NERR 140
@@ -146,6 +147,12 @@ int fz_rw_fd(void);		/* a read-write file's descriptor */
 void fz_card_gone(int fd, uint32_t h);	/* lock held */
 void fz_dma_gone(int fd, uint32_t h);	/* lock held */
 void fz_reopen(void);
+
+/* ---- Kernel PlugIn calls (kp.c), when edu_kp.ko is loaded ---------- */
+extern bool fz_have_kp;
+void fz_kp_open(void);
+void fz_kp_call(void);
+void fz_kp_close(void);
 void fz_free_begin(void);		/* before a call that frees */
 void fz_free_end(void);			/* after it, lock held */
 

@@ -29,7 +29,8 @@ static const char *const names[FZ_NOPS] = {
 	[OP_TOUCH] = "touch mapping", [OP_FORK] = "fork+touch",
 	[OP_REOPEN] = "close+reopen", [OP_UNBIND] = "sysfs unbind",
 	[OP_REBIND] = "sysfs bind", [OP_REMOVE] = "sysfs remove",
-	[OP_RESCAN] = "sysfs rescan",
+	[OP_RESCAN] = "sysfs rescan", [OP_KP_OPEN] = "KP_OPEN",
+	[OP_KP_CALL] = "KP_CALL", [OP_KP_CLOSE] = "KP_CLOSE",
 };
 
 const char *fz_op_name(enum fz_op op)
