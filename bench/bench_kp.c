@@ -134,6 +134,23 @@ static bool raw_call(void *ctx, unsigned long n)
 	return true;
 }
 
+/* A call the agent refuses after its checks: copy-in and lookup only */
+static bool raw_bad_handle(void *ctx, unsigned long n)
+{
+	struct udrv_kp_call c;
+	unsigned long i;
+
+	(void)ctx;
+	for (i = 0; i < n; i++) {
+		memset(&c, 0, sizeof(c));
+		c.size = sizeof(c);
+		c.hkp = 0x7fffffff;
+		if (!ioctl(WDC_GetWDHandle(), UDRV_IOC_KP_CALL, &c))
+			return false;
+	}
+	return true;
+}
+
 static bool kp_nop0(void *ctx, unsigned long n)
 {
 	return kp_nop_size(ctx, n, 0);
@@ -189,7 +206,7 @@ static int fail(const char *what)
 int main(int argc, char **argv)
 {
 	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 0) : 20000;
-	struct bench k[6], u[2];
+	struct bench k[7], u[2];
 	uint32_t h;
 	WDC_DEVICE_HANDLE dev;
 	int i;
@@ -211,11 +228,12 @@ int main(int argc, char **argv)
 	k[3] = (struct bench){ .fn = kp_reads, .ctx = dev, .n = n / 100 };
 	k[4] = (struct bench){ .fn = user_reads, .ctx = dev, .n = n / 100 };
 	k[5] = (struct bench){ .fn = raw_call, .ctx = NULL, .n = n };
+	k[6] = (struct bench){ .fn = raw_bad_handle, .ctx = NULL, .n = n };
 	if (WD_KernelPlugInOpen(WDC_GetWDHandle(), WDC_GetCardHandle(dev),
 				EDU_KP_NAME, NULL, 0, &h))
 		return fail("a second handle of the kernel KP");
 	raw_hkp = h;
-	measure(k, 6);
+	measure(k, 7);
 	WD_KernelPlugInClose(WDC_GetWDHandle(), h);
 	WDC_KernelPlugInClose(dev);
 	if (WDC_KernelPlugInUseUserMode(EDU_KP_NAME, argv[1]) ||
@@ -225,7 +243,7 @@ int main(int argc, char **argv)
 	u[1] = (struct bench){ .fn = kp_reads, .ctx = dev, .n = n / 100 };
 	measure(u, 2);
 	WDC_KernelPlugInClose(dev);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 7; i++)
 		if (k[i].ns < 0 || (i < 2 && u[i].ns < 0))
 			return fail("a call failed during the measurement");
 
@@ -239,6 +257,8 @@ int main(int argc, char **argv)
 	       k[5].ns, k[5].ns / k[0].ns);
 	printf("| WDC_CallKerPlug, no data, KP in the kernel | %.0f | %.2f |\n",
 	       k[2].ns, k[2].ns / k[0].ns);
+	printf("| KP_CALL refused after its checks (unknown handle) | %.0f | %.2f |\n",
+	       k[6].ns, k[6].ns / k[0].ns);
 	printf("| WDC_CallKerPlug, 64-byte message, same KP in user mode | %.0f | %.2f |\n",
 	       u[0].ns, u[0].ns / k[0].ns);
 	printf("\n| %d reads of edu's id register | us | ratio to user mode |\n",

@@ -564,25 +564,3 @@ void kp_udelay(unsigned long usecs)
 	udelay(usecs);
 }
 EXPORT_SYMBOL_NS_GPL(kp_udelay, UDRV);
-
-void kp_spinlock_init(kp_spinlock_t *l)
-{
-	spin_lock_init(&l->lock);
-	l->flags = 0;
-}
-EXPORT_SYMBOL_NS_GPL(kp_spinlock_init, UDRV);
-
-void kp_spinlock_lock(kp_spinlock_t *l)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&l->lock, flags);
-	l->flags = flags;
-}
-EXPORT_SYMBOL_NS_GPL(kp_spinlock_lock, UDRV);
-
-void kp_spinlock_unlock(kp_spinlock_t *l)
-{
-	spin_unlock_irqrestore(&l->lock, l->flags);
-}
-EXPORT_SYMBOL_NS_GPL(kp_spinlock_unlock, UDRV);

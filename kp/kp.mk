@@ -41,13 +41,18 @@ kp_kobj := $(kp_out)/.kp-$(KP)-$(UDRV_KVER)
 # module whose name is also one of its parts is circular: rename that one.
 kp_kname = $(if $(filter $(KP),$(basename $(notdir $(1)))),$(KP)_kp.c,$(notdir $(1)))
 
-.PHONY: all ko so clean
+# What the .so depends on: the sources, their directories' headers, udrv's.
+kp_deps := $(kp_srcs) $(wildcard $(addsuffix *.h,$(sort $(dir $(kp_srcs))))) \
+	   $(foreach d,$(UDRV_INCLUDE),$(wildcard $(d)/*.h $(d)/udrv/*.h))
+
+# The .ko is always handed to kbuild, which knows what changed.
+.PHONY: all ko so clean $(kp_out)/$(KP).ko
 all: ko so
 
 so: $(kp_out)/$(KP).so
 ko: $(kp_out)/$(KP).ko
 
-$(kp_out)/$(KP).so: $(kp_srcs)
+$(kp_out)/$(KP).so: $(kp_deps)
 	@mkdir -p $(kp_out)
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -g -fPIC -shared \
 		-DUDRV_KP_BUILD $(kp_incs) \
@@ -56,11 +61,13 @@ $(kp_out)/$(KP).so: $(kp_srcs)
 
 $(kp_out)/$(KP).ko: $(kp_srcs)
 	@test -d $(KDIR) || { echo "kp.mk: no kernel build tree at $(KDIR) (KDIR=...)"; exit 1; }
-	@rm -rf $(kp_kobj) && mkdir -p $(kp_kobj)
-	@$(foreach s,$(kp_srcs),cp $(s) $(kp_kobj)/$(call kp_kname,$(s)) &&) true
+	@mkdir -p $(kp_kobj)
+	@$(foreach s,$(kp_srcs),cp -p $(s) $(kp_kobj)/$(call kp_kname,$(s)) &&) true
 	@{ echo "obj-m := $(KP).o"; \
 	   echo "$(KP)-y := $(patsubst %.c,%.o,$(foreach s,$(kp_srcs),$(call kp_kname,$(s))))"; \
-	   echo "ccflags-y := -Werror $(kp_incs) $(KP_CFLAGS)"; } > $(kp_kobj)/Kbuild
+	   echo "ccflags-y := -Werror $(kp_incs) $(KP_CFLAGS)"; } > $(kp_kobj)/Kbuild.new
+	@cmp -s $(kp_kobj)/Kbuild.new $(kp_kobj)/Kbuild || mv $(kp_kobj)/Kbuild.new $(kp_kobj)/Kbuild
+	@rm -f $(kp_kobj)/Kbuild.new
 	$(MAKE) -C $(KDIR) M=$(kp_kobj) \
 		$(if $(wildcard $(UDRV_SYMVERS)),KBUILD_EXTRA_SYMBOLS=$(abspath $(UDRV_SYMVERS))) \
 		modules

@@ -101,14 +101,28 @@ typedef struct {
 	spinlock_t lock;
 	unsigned long flags;
 } kp_spinlock_t;
+/* A macro: each place that initialises a lock gives it its own lockdep class */
+#define kp_spinlock_init(l)	spin_lock_init(&(l)->lock)
+static inline void kp_spinlock_lock(kp_spinlock_t *l)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&l->lock, flags);
+	l->flags = flags;
+}
+
+static inline void kp_spinlock_unlock(kp_spinlock_t *l)
+{
+	spin_unlock_irqrestore(&l->lock, l->flags);
+}
 #else
 typedef struct {
 	pthread_mutex_t lock;
 } kp_spinlock_t;
-#endif
 void kp_spinlock_init(kp_spinlock_t *l);
 void kp_spinlock_lock(kp_spinlock_t *l);
 void kp_spinlock_unlock(kp_spinlock_t *l);
+#endif
 
 /* Atomics on a 32-bit counter, full barriers; each returns the new value */
 #ifdef __KERNEL__
