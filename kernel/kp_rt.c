@@ -14,12 +14,12 @@
  */
 #include <linux/delay.h>
 #include <linux/io.h>
-#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "kp_dev.h"
+#include "regs.h"
 
 /* The KP whose check is running on this CPU, for udrv_kp_check_fail() */
 static DEFINE_PER_CPU(const char *, udrv_kp_checking);
@@ -109,38 +109,6 @@ static u32 udrv_kp_slow(const struct WDC_DEVICE *d, const char *fn, u32 bar,
 	return st;
 }
 
-static u64 udrv_kp_read(void __iomem *p, u32 w)
-{
-	switch (w) {
-	case 1:
-		return ioread8(p);
-	case 2:
-		return ioread16(p);
-	case 4:
-		return ioread32(p);
-	default:
-		return readq(p);
-	}
-}
-
-static void udrv_kp_write(void __iomem *p, u32 w, u64 v)
-{
-	switch (w) {
-	case 1:
-		iowrite8(v, p);
-		break;
-	case 2:
-		iowrite16(v, p);
-		break;
-	case 4:
-		iowrite32(v, p);
-		break;
-	default:
-		writeq(v, p);
-		break;
-	}
-}
-
 static u32 udrv_kp_rd(WDC_DEVICE_HANDLE d, const char *fn, u32 bar, u64 off,
 		      u32 w, u64 *v)
 {
@@ -151,7 +119,7 @@ static u32 udrv_kp_rd(WDC_DEVICE_HANDLE d, const char *fn, u32 bar, u64 off,
 		if (st)
 			return st;
 	}
-	*v = udrv_kp_read(d->va[bar] + off, w);
+	*v = udrv_read(d->va[bar] + off, w);
 	return WD_STATUS_SUCCESS;
 }
 
@@ -168,7 +136,7 @@ static u32 udrv_kp_wr(WDC_DEVICE_HANDLE d, const char *fn, u32 bar, u64 off,
 	st = udrv_kp_protected(d, fn, bar, off, w);
 	if (st)
 		return st;
-	udrv_kp_write(d->va[bar] + off, w, v);
+	udrv_write(d->va[bar] + off, w, v);
 	return WD_STATUS_SUCCESS;
 }
 
@@ -289,9 +257,9 @@ static u32 udrv_kp_block(const char *fn, WDC_DEVICE_HANDLE d, u32 bar,
 
 		if (write) {
 			memcpy(&v, buf + i, w);
-			udrv_kp_write(at, w, v);
+			udrv_write(at, w, v);
 		} else {
-			v = udrv_kp_read(at, w);
+			v = udrv_read(at, w);
 			memcpy(buf + i, &v, w);
 		}
 	}

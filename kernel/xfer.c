@@ -7,11 +7,11 @@
  * every lock, so no page fault ever happens under the agent's locks.
  */
 #include <linux/io.h>
-#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "udrv.h"
+#include "regs.h"
 
 #define UDRV_BOUNCE PAGE_SIZE
 
@@ -56,38 +56,6 @@ int udrv_xfer_check(struct udrv_dev *dev, const struct udrv_xfer *x,
 	    udrv_range_protected(dev, x->bar, x->addr, span))
 		return -EACCES;
 	return 0;
-}
-
-static u64 udrv_read(void __iomem *p, u32 width)
-{
-	switch (width) {
-	case 1:
-		return ioread8(p);
-	case 2:
-		return ioread16(p);
-	case 4:
-		return ioread32(p);
-	default:
-		return readq(p);
-	}
-}
-
-static void udrv_write(void __iomem *p, u32 width, u64 v)
-{
-	switch (width) {
-	case 1:
-		iowrite8(v, p);
-		break;
-	case 2:
-		iowrite16(v, p);
-		break;
-	case 4:
-		iowrite32(v, p);
-		break;
-	default:
-		writeq(v, p);
-		break;
-	}
 }
 
 /* One checked scalar command; the caller holds dev->io_sem. */
