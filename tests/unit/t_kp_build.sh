@@ -99,6 +99,20 @@ for mode in so ko; do
 	expect_fail $mode wdcall "implicit declaration of function .WD_Transfer" "$mode build: a KP calling WD_Transfer (an ioctl) fails"
 done
 
+# docs/kernel-plugin.md's (first) example, as a user would copy it
+awk '/^   ```c$/ && !seen { on = 1; seen = 1; next } /^   ```$/ { on = 0 } on' \
+	"$top/docs/kernel-plugin.md" | sed 's/^   //' >"$tmp/my_kp.c"
+build so my_kp
+rc=$?
+[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/my_kp.so.log" | head -20
+ok $rc "user-mode build: docs/kernel-plugin.md's example KP builds (-Werror)"
+if [ -n "$kdir" ]; then
+	build ko my_kp
+	rc=$?
+	[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/my_kp.ko.log" | tail -20
+	ok $rc "kernel build: docs/kernel-plugin.md's example KP builds (-Werror)"
+fi
+
 cp "$top/examples/edu/kp/edu_kp.c" "$top/examples/edu/kp/edu_kp.h" "$tmp/"
 build so edu_kp
 ok $? "user-mode build: the edu sample KP builds (-Werror)"
