@@ -52,7 +52,7 @@ struct fz_stats {
 	atomic_ulong cover_udrv;	/* of them, in udrv.ko */
 	atomic_ulong corpus;		/* programs kept for new coverage */
 	atomic_int stop;
-	char stale_what[160];
+	char stale_what[320];
 };
 extern struct fz_stats *fz_st;
 const char *fz_op_name(enum fz_op op);

@@ -232,6 +232,55 @@ static bool handle_alive(const struct fz_map *m)
 	}
 }
 
+/* The line of /proc/self/maps that holds `addr` (for the report). */
+static const char *vma_of(const void *addr, char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi;
+	char line[256];
+
+	snprintf(buf, len, "none");
+	if (!f)
+		return buf;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 &&
+		    (unsigned long)addr >= lo && (unsigned long)addr < hi) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(buf, len, "%s", line);
+			break;
+		}
+	fclose(f);
+	return buf;
+}
+
+/*
+ * What the mapping's VMA really maps, from its file offset: a DMA
+ * buffer's handle.  True if that handle is alive in one of this
+ * process's files (the pool's bookkeeping lost track of a namesake; the
+ * agent kept its promise).
+ */
+static bool maps_live_object(const struct fz_map *m)
+{
+	unsigned long long off = 0;
+	char vma[256], perms[8];
+	unsigned long lo, hi;
+
+	if (m->kind != MAP_DMA ||
+	    sscanf(vma_of(m->addr, vma, sizeof(vma)), "%lx-%lx %7s %llx", &lo,
+		   &hi, perms, &off) != 4 || !(off & UDRV_MMAP_DMA))
+		return false;
+	for (int i = 0; i < FZ_NFD; i++) {
+		struct fz_map probe = *m;
+
+		probe.fd = fz_pool.fds[i];
+		probe.obj = (uint32_t)((off & ~UDRV_MMAP_DMA) >>
+				       UDRV_MMAP_BAR_SHIFT);
+		if (handle_alive(&probe))
+			return true;
+	}
+	return false;
+}
+
 static void touch(void)
 {
 	struct fz_map *m;
@@ -269,15 +318,20 @@ static void touch(void)
 	 * new one that gets the same handle.  Ask the agent whether the
 	 * handle names a live object in that file before calling it stale.
 	 */
-	if (!faulted && m->freed && !m->unsure && handle_alive(m)) {
+	if (!faulted && m->freed && !m->unsure &&
+	    (handle_alive(m) || maps_live_object(m))) {
 		atomic_fetch_add(&fz_st->reused, 1);
 	} else if (!faulted && m->freed && !m->unsure &&
-		   !atomic_fetch_add(&fz_st->stale, 1))
+		   !atomic_fetch_add(&fz_st->stale, 1)) {
+		char vma[96];
+
 		snprintf(fz_st->stale_what, sizeof(fz_st->stale_what),
-			 "%s mapping (handle %u, %s) still worked after %s",
+			 "%s mapping (handle %u, %s) still worked after %s; its VMA: %s",
 			 m->kind == MAP_BAR ? "BAR" : "DMA", m->obj,
 			 m->kind == MAP_BAR ? fz_devs[m->dev].bdf : "contig",
-			 m->kind == MAP_BAR ? "UNREGISTER" : "DMA_UNLOCK");
+			 m->kind == MAP_BAR ? "UNREGISTER" : "DMA_UNLOCK",
+			 vma_of(m->addr, vma, sizeof(vma)));
+	}
 	fz_unlock();
 	fz_count(OP_TOUCH, faulted ? -14 : 0);
 }
