@@ -18,7 +18,6 @@
  * copied with no lock held at all.
  */
 #include <linux/slab.h>
-#include <linux/srcu.h>
 #include <linux/uaccess.h>
 #include "kp_dev.h"
 
@@ -134,27 +133,12 @@ ssize_t udrv_kp_sysfs_show(char *buf)
 	return len;
 }
 
-/*
- * Calls run under this SRCU instead of taking a reference and a lock on
- * their handle: the call is the KP's fast path, and those were four
- * locked instructions on a shared line per call.  A close marks its
- * handle closed and waits for an SRCU grace period: every call that
- * could still see the handle open has returned by then.
- */
-DEFINE_STATIC_SRCU(udrv_kp_srcu);
-
-static void udrv_kph_free_srcu(struct rcu_head *rcu)
-{
-	kfree(container_of(rcu, struct udrv_kph, rcu));
-}
-
 static void udrv_kph_free(struct kref *kref)
 {
 	struct udrv_kph *kph = container_of(kref, struct udrv_kph, kref);
 
 	udrv_card_put(kph->card);
-	/* A call may still be looking at it (under SRCU, see the call) */
-	call_srcu(&udrv_kp_srcu, &kph->rcu, udrv_kph_free_srcu);
+	kfree_rcu(kph, rcu);
 }
 
 static void udrv_kph_put(struct udrv_kph *kph)
@@ -190,10 +174,8 @@ static void udrv_kph_close_locked(struct udrv_kph *kph, bool dead)
 
 	if (kph->closed)
 		return;
+	kph->closed = true;
 	kph->dead = dead;
-	/* Release: a call that sees closed sees dead too. */
-	smp_store_release(&kph->closed, true);
-	synchronize_srcu(&udrv_kp_srcu);
 	if (kph->ops.funcClose)
 		kph->ops.funcClose(kph->wdc.ctx);
 	/* Whatever the KP kept of the handle is refused from now on. */
@@ -380,6 +362,19 @@ out:
  */
 #define UDRV_KP_STACK_DATA	(IS_ENABLED(CONFIG_KASAN) ? 0 : 128)
 
+/* No lock: the handle is found under RCU, and pinned by its kref. */
+static struct udrv_kph *udrv_kph_get(struct udrv_file *uf, u32 h)
+{
+	struct udrv_kph *kph;
+
+	rcu_read_lock();
+	kph = xa_load(&uf->kps, h);
+	if (kph && !kref_get_unless_zero(&kph->kref))
+		kph = NULL;
+	rcu_read_unlock();
+	return kph;
+}
+
 long udrv_ioctl_kp_call(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_kp_call __user *uc = arg;
@@ -389,7 +384,7 @@ long udrv_ioctl_kp_call(struct udrv_file *uf, void __user *arg)
 	struct udrv_kph *kph;
 	void __user *udata;
 	void *data = NULL;
-	int ret, idx;
+	int ret;
 
 	ret = udrv_copy_arg(&c, arg, sizeof(c));
 	if (ret)
@@ -412,26 +407,27 @@ long udrv_ioctl_kp_call(struct udrv_file *uf, void __user *arg)
 		ret = -EFAULT;
 		goto out;
 	}
+	kph = udrv_kph_get(uf, c.hkp);
+	if (!kph) {
+		ret = -EBADF;
+		goto out;
+	}
 	memset(&call, 0, sizeof(call));
 	call.hKernelPlugIn = c.hkp;
 	call.message = c.message;
 	call.data = data;
 	call.size = c.data_size;
-	/* No lock, no reference: the close waits for this section to end */
-	idx = srcu_read_lock(&udrv_kp_srcu);
-	kph = xa_load(&uf->kps, c.hkp);
-	if (!kph)
-		ret = -EBADF;
-	/* Pairs with the close's release: closed, then dead, are seen. */
-	else if (smp_load_acquire(&kph->closed))
+	down_read(&kph->sem);
+	if (kph->closed) {
 		ret = kph->dead ? -EIO : -EBADF;
-	else if (!kph->ops.funcCall)
+	} else if (!kph->ops.funcCall) {
 		ret = -EOPNOTSUPP;
-	else
+	} else {
 		kph->ops.funcCall(kph->wdc.ctx, &call);
-	if (!ret)
 		atomic64_inc(&kph->kp->calls);
-	srcu_read_unlock(&udrv_kp_srcu, idx);
+	}
+	up_read(&kph->sem);
+	udrv_kph_put(kph);
 	if (ret)
 		goto out;
 	/* Our own size and buffer, whatever the KP left in call. */
@@ -538,10 +534,4 @@ void udrv_kp_remove_dev(struct udrv_dev *dev)
 		up_write(&kph->sem);
 		udrv_kph_put(kph);
 	}
-}
-
-/* udrv.ko goes: the frees still queued run first (their code is ours). */
-void udrv_kp_exit(void)
-{
-	srcu_barrier(&udrv_kp_srcu);
 }

@@ -53,14 +53,13 @@ struct WDC_DEVICE {
 
 struct udrv_kph {
 	struct kref kref;	/* the opener, the file's table, dev->kps */
-	struct rcu_head rcu;	/* freed after an SRCU grace period */
+	struct rcu_head rcu;	/* calls look the handle up under RCU */
 	/*
-	 * Held for writing by funcOpen and funcClose (and the decision to
-	 * close).  Calls take no lock: they run under kp.c's SRCU, which a
-	 * close waits for; calls on one handle run concurrently.
+	 * Write: funcOpen, funcClose (and the decision to close); read:
+	 * funcCall.  Calls on one handle run concurrently.
 	 */
 	struct rw_semaphore sem;
-	bool closed;		/* set under sem, read by calls (acquire) */
+	bool closed;		/* under sem (write) */
 	bool dead;		/* closed because the device went */
 	u32 handle;		/* in the file's table, 0 before */
 	struct udrv_kp *kp;	/* valid while the module reference is held */

@@ -230,7 +230,6 @@ static void __exit udrv_exit(void)
 {
 	misc_deregister(&udrv_misc);
 	udrv_pci_unregister();
-	udrv_kp_exit();
 }
 
 module_init(udrv_init);

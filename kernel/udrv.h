@@ -148,7 +148,6 @@ long udrv_ioctl_kp_close(struct udrv_file *uf, void __user *arg);
 void udrv_kp_release_file(struct udrv_file *uf);
 void udrv_kp_close_card(struct udrv_file *uf, struct udrv_card *card);
 void udrv_kp_remove_dev(struct udrv_dev *dev);
-void udrv_kp_exit(void);
 ssize_t udrv_kp_sysfs_show(char *buf);
 
 /* card.c */
