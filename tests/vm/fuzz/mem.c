@@ -259,22 +259,32 @@ static const char *vma_of(const void *addr, char *buf, size_t len)
  * process's files (the pool's bookkeeping lost track of a namesake; the
  * agent kept its promise).
  */
-static bool maps_live_object(const struct fz_map *m)
+static bool maps_live_object(const struct fz_map *m, const void *touched)
 {
 	unsigned long long off = 0;
 	char vma[256], perms[8];
 	unsigned long lo, hi;
+	uint32_t h;
 
-	if (m->kind != MAP_DMA ||
-	    sscanf(vma_of(m->addr, vma, sizeof(vma)), "%lx-%lx %7s %llx", &lo,
-		   &hi, perms, &off) != 4 || !(off & UDRV_MMAP_DMA))
+	if (m->kind != MAP_DMA)
 		return false;
+	/*
+	 * The byte touched must be in a VMA of this very buffer; anything
+	 * else (the pool's idea of the mapping's extent went wrong) is not
+	 * the agent's doing.
+	 */
+	if (sscanf(vma_of(touched, vma, sizeof(vma)), "%lx-%lx %7s %llx", &lo,
+		   &hi, perms, &off) != 4 || !(off & UDRV_MMAP_DMA) ||
+	    !strstr(vma, "/dev/udrv"))
+		return true;
+	h = (uint32_t)((off & ~UDRV_MMAP_DMA) >> UDRV_MMAP_BAR_SHIFT);
+	if (h != m->obj)
+		return true;
 	for (int i = 0; i < FZ_NFD; i++) {
 		struct fz_map probe = *m;
 
 		probe.fd = fz_pool.fds[i];
-		probe.obj = (uint32_t)((off & ~UDRV_MMAP_DMA) >>
-				       UDRV_MMAP_BAR_SHIFT);
+		probe.obj = h;
 		if (handle_alive(&probe))
 			return true;
 	}
@@ -319,18 +329,19 @@ static void touch(void)
 	 * handle names a live object in that file before calling it stale.
 	 */
 	if (!faulted && m->freed && !m->unsure &&
-	    (handle_alive(m) || maps_live_object(m))) {
+	    (handle_alive(m) || maps_live_object(m, (char *)m->addr + at))) {
 		atomic_fetch_add(&fz_st->reused, 1);
 	} else if (!faulted && m->freed && !m->unsure &&
 		   !atomic_fetch_add(&fz_st->stale, 1)) {
 		char vma[96];
 
 		snprintf(fz_st->stale_what, sizeof(fz_st->stale_what),
-			 "%s mapping (handle %u, %s) still worked after %s; its VMA: %s",
+			 "%s mapping (handle %u, %s) still worked after %s at %p (+0x%zx of 0x%zx); its VMA: %s",
 			 m->kind == MAP_BAR ? "BAR" : "DMA", m->obj,
 			 m->kind == MAP_BAR ? fz_devs[m->dev].bdf : "contig",
 			 m->kind == MAP_BAR ? "UNREGISTER" : "DMA_UNLOCK",
-			 vma_of(m->addr, vma, sizeof(vma)));
+			 m->addr, at, m->len,
+			 vma_of((char *)m->addr + at, vma, sizeof(vma)));
 	}
 	fz_unlock();
 	fz_count(OP_TOUCH, faulted ? -14 : 0);
