@@ -30,18 +30,6 @@
 #define E1000E_DEVICE	0x10d3
 #define PCI_INTERRUPT_LINE_OFF	0x3c
 
-static int sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 static int rebind(const char *bdf)
 {
 	char path[96];

@@ -47,18 +47,6 @@ static bool read_faults(volatile uint8_t *p)
 	return faulted;
 }
 
-static int sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 static long dma_buffers(void)
 {
 	FILE *f = fopen("/sys/bus/pci/drivers/udrv/dma_stats", "r");

@@ -263,18 +263,6 @@ out:
 	WD_IntDisable(hwd, &ia);
 }
 
-static int sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 static int sysfs_command(const char *bdf)
 {
 	char path[96];

@@ -147,18 +147,6 @@ static long sysfs_closes(void)
 	return p ? strtol(p + 7, NULL, 10) : -1;
 }
 
-static int sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
-
 struct meet {
 	int fd;
 	uint32_t hkp;

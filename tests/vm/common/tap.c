@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "tap.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *prog = "test";
 static unsigned int n_run, n_fail;
@@ -121,4 +123,16 @@ const char *slot_str(WD_PCI_SLOT s)
 	snprintf(buf, sizeof(buf), "%04x:%02x:%02x.%x", s.domain, s.bus,
 		 s.slot, s.function);
 	return buf;
+}
+
+int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -1;
 }

@@ -29,6 +29,8 @@ uint32_t find_bound(uint16_t vendor, uint16_t device, WD_PCI_SLOT *slots,
 /* Opens the n-th bound device with this ID through WDC_; NULL if none. */
 WDC_DEVICE_HANDLE open_nth(uint16_t vendor, uint16_t device, uint32_t n);
 const char *slot_str(WD_PCI_SLOT s);
+/* Writes `val` to a sysfs file: 0, or -1 unless all of it was taken. */
+int sysfs_write(const char *path, const char *val);
 
 #define EDU_VENDOR	0x1234
 #define EDU_DEVICE	0x11e8

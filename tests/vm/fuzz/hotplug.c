@@ -12,18 +12,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-
-static int sysfs_write(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val) ? 0 : -1;
-}
+#include "../common/tap.h"
 
 static bool bound(const char *bdf)
 {
