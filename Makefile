@@ -167,8 +167,9 @@ KPMK := $(MAKE) -s -f kp/kp.mk UDRV_INCLUDE="include include/uapi"
 GUEST_BINS := $(B)/guest/bin/edu_kp_app $(B)/guest/bin/bench_kp
 GUEST_SOS := $(B)/guest/lib/udrv/edu_kp.so
 
-$(B)/guest/lib/udrv/edu_kp.so: examples/edu/kp/edu_kp.c examples/edu/kp/edu_kp.h kp/kp.mk
-	$(KPMK) KP=edu_kp SRCS=$< OUT=$(dir $@) so
+EDU_KP_SRCS := examples/edu/kp/edu_kp.c examples/edu/kp/edu_kp_irq.c
+$(B)/guest/lib/udrv/edu_kp.so: $(EDU_KP_SRCS) $(wildcard examples/edu/kp/*.h) kp/kp.mk
+	$(KPMK) KP=edu_kp SRCS="$(EDU_KP_SRCS)" OUT=$(dir $@) so
 
 $(B)/guest/bin/edu_kp_app: $(B)/obj/examples/edu/kp/edu_kp_app.o $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -199,7 +200,7 @@ kp-test-modules: module
 	cp tests/vm/kp/*.c tests/vm/kp/*.h tests/vm/kp/Kbuild $(KPT_OUT)/
 	$(MAKE) -C $(KDIR) M=$(abspath $(KPT_OUT)) UDRV_TOP=$(abspath .) \
 		KBUILD_EXTRA_SYMBOLS=$(abspath $(KOUT))/Module.symvers modules
-	$(KPMK) KP=edu_kp SRCS=examples/edu/kp/edu_kp.c KDIR=$(KDIR) \
+	$(KPMK) KP=edu_kp SRCS="$(EDU_KP_SRCS)" KDIR=$(KDIR) \
 		UDRV_SYMVERS=$(KOUT)/Module.symvers OUT=$(KPT_OUT) ko
 
 # ---- tests, demo, bench --------------------------------------------------

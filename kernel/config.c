@@ -241,6 +241,23 @@ int udrv_cfg_owned_rw(struct udrv_file *uf, struct udrv_dev *dev, u32 off,
 	return udrv_cfg_rw(pdev, off, len, buf, false);
 }
 
+/*
+ * A Kernel PlugIn's config read in atomic context: the non-sleeping
+ * accessors (pci_lock with interrupts saved), byte by byte into buf.
+ */
+int udrv_cfg_read_atomic(struct udrv_dev *dev, u32 off, u32 len, u8 *buf)
+{
+	struct pci_dev *pdev = dev->pdev;
+	u32 i;
+
+	if (!len || off >= pdev->cfg_size || len > pdev->cfg_size - off)
+		return -ERANGE;
+	for (i = 0; i < len; i++)
+		if (pci_read_config_byte(pdev, off + i, &buf[i]))
+			return -EIO;
+	return 0;
+}
+
 long udrv_ioctl_config(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_config c;

@@ -27,6 +27,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include "compat.h"
 #include "udrv.h"
 
@@ -53,6 +54,7 @@ struct udrv_dma {
 	/* RLIMIT_MEMLOCK accounting */
 	struct mm_struct *mm;
 	unsigned long locked;
+	atomic_t kp_holds;		/* Kernel PlugIns using it (kp_dma.c) */
 };
 static DEFINE_IDA(udrv_dma_handles);
 static atomic_long_t udrv_dma_buffers = ATOMIC_LONG_INIT(0);
@@ -544,6 +546,12 @@ long udrv_ioctl_dma_unlock(struct udrv_file *uf, void __user *arg)
 	if (op.sync || op.pad || op.offset || op.length)
 		return -EINVAL;
 	down_write(&uf->sem);
+	d = xa_load(&uf->dmas, op.hdma);
+	/* Holds are taken under the sem (read): none can start now. */
+	if (d && atomic_read(&d->kp_holds)) {
+		up_write(&uf->sem);
+		return -EBUSY;
+	}
 	d = xa_erase(&uf->dmas, op.hdma);
 	if (d)
 		uf->num_dmas--;
@@ -732,4 +740,66 @@ void udrv_dma_release_card(struct udrv_file *uf, struct udrv_card *card)
 	up_write(&uf->sem);
 	list_for_each_entry_safe(d, tmp, &gone, node)
 		udrv_dma_destroy(d);
+}
+
+/*
+ * A Kernel PlugIn's hold on a buffer its card locked (WDC_DMABufGet): the
+ * buffer cannot be unlocked (-EBUSY) until the hold goes, at the latest
+ * when the KP handle closes, which comes before the card's and the file's
+ * buffers are released.  Fills the KP's view: the device's list, and a
+ * kernel address for a contiguous buffer (*vmapped: to vunmap).
+ */
+struct udrv_dma *udrv_dma_kp_hold(struct udrv_file *uf, struct udrv_card *card,
+				  u32 hdma, struct udrv_dma_kview *v)
+{
+	struct udrv_dma *d;
+	u32 n = 0, cap;
+
+	down_read(&uf->sem);
+	d = xa_load(&uf->dmas, hdma);
+	if (!d || d->card != card) {
+		up_read(&uf->sem);
+		return ERR_PTR(-EBADF);
+	}
+	atomic_inc(&d->kp_holds);
+	kref_get(&d->kref);
+	up_read(&uf->sem);
+
+	v->bytes = d->bytes;
+	v->options = d->options;
+	v->kva = NULL;
+	v->vmapped = false;
+	if (d->contig && d->exact) {
+		v->kva = d->exact;
+	} else if (d->contig) {
+		v->kva = vmap(d->pages, d->npages, VM_MAP, PAGE_KERNEL);
+		v->vmapped = v->kva;
+		if (!v->kva)
+			goto fail;
+	}
+	cap = v->cap;
+	mutex_lock(&d->dev->lock);
+	if (d->mapped)
+		udrv_dma_list(d, v->list, cap, &n);
+	mutex_unlock(&d->dev->lock);
+	if (!n || n > cap) {
+		v->count = n;	/* the caller sizes its list and asks again */
+		if (v->vmapped)
+			vunmap(v->kva);
+		udrv_dma_kp_release(d);
+		return ERR_PTR(n ? -EOVERFLOW : -EIO);
+	}
+	v->count = n;
+	if (d->contig)
+		v->list[0].len = d->bytes;
+	return d;
+fail:
+	udrv_dma_kp_release(d);
+	return ERR_PTR(-ENOMEM);
+}
+
+void udrv_dma_kp_release(struct udrv_dma *d)
+{
+	atomic_dec(&d->kp_holds);
+	udrv_dma_put(d);
 }

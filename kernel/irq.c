@@ -38,69 +38,27 @@
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include "udrv.h"
-
-/*
- * The storm budget: 10000 interrupts nobody looked at within a second.  A
- * driver that handles its interrupts waits, reads or counts, and each of
- * those starts the budget again (the benchmark's ping-pong stays at 1);
- * 10k/s of hard-IRQ work with no consumer at all is not being served.  A
- * self-raising MSI storm gets there in 60-400 ms under QEMU TCG on a
- * loaded host, in a few ms on hardware: the wide window is for slow
- * emulation, where a storm is just as much a livelock.
- */
-#define UDRV_STORM_BURST	10000
-#define UDRV_STORM_WINDOW	HZ
-
-struct udrv_vec {
-	struct udrv_irq *ui;
-	u32 index;
-	int linux_irq;
-};
-
-struct udrv_irq {
-	struct kref kref;
-	struct rcu_head rcu;
-	struct udrv_dev *dev;		/* holds a reference */
-	struct udrv_card *card;		/* owner; compared, never dereferenced */
-	u32 type;
-	u32 options;
-	u32 num_cmds;
-	u32 accumulate;			/* bit i: cmds[i] ORs into copy[i] */
-	struct udrv_xfer cmds[UDRV_MAX_INT_CMDS];
-	u32 nvec;
-	struct udrv_vec vec[UDRV_MAX_VECTORS];
-	char name[32];
-
-	spinlock_t lock;		/* the state below; taken at IRQ time */
-	wait_queue_head_t wq;
-	u32 count;
-	u32 seen;			/* count at the last wait */
-	u32 lost;
-	u32 last_message;
-	u64 vectors;
-	u32 stopped;
-	bool masked;			/* INTx masked by the handler */
-	u32 burst;			/* interrupts since user mode looked */
-	unsigned long burst_start;	/* jiffies when burst last restarted */
-	u64 copy[UDRV_MAX_INT_CMDS];	/* values read at the last IRQ */
-};
+#include "irq.h"
+#include "kp_dev.h"
 
 static void udrv_irq_free(struct kref *kref)
 {
 	struct udrv_irq *ui = container_of(kref, struct udrv_irq, kref);
 
-	udrv_dev_put(ui->dev);
+	if (ui->dev)
+		udrv_dev_put(ui->dev);
+	if (ui->kph)
+		udrv_kph_put(ui->kph);
 	kfree_rcu(ui, rcu);	/* lookups run under RCU */
 }
 
-static void udrv_irq_put(struct udrv_irq *ui)
+void udrv_irq_put(struct udrv_irq *ui)
 {
 	kref_put(&ui->kref, udrv_irq_free);
 }
 
 /* dev->irq, for those who hold dev->lock */
-static struct udrv_irq *udrv_dev_irq(struct udrv_dev *dev)
+struct udrv_irq *udrv_dev_irq(struct udrv_dev *dev)
 {
 	return rcu_dereference_protected(dev->irq,
 					 lockdep_is_held(&dev->lock));
@@ -165,7 +123,7 @@ static void udrv_irq_copy(struct udrv_irq *ui, const u64 *vals)
 }
 
 /* User mode looked at its interrupts: the storm budget starts over. */
-static void udrv_irq_consumed(struct udrv_irq *ui)
+void udrv_irq_consumed(struct udrv_irq *ui)
 {
 	ui->burst = 0;
 	ui->burst_start = jiffies;
@@ -175,7 +133,7 @@ static void udrv_irq_consumed(struct udrv_irq *ui)
  * UDRV_STORM_BURST interrupts since user mode last looked: a storm if
  * they came within the window, else a new window starts.  ui->lock held.
  */
-static bool udrv_irq_storm_check(struct udrv_irq *ui)
+bool udrv_irq_storm_check(struct udrv_irq *ui)
 {
 	if (time_after(jiffies, ui->burst_start + UDRV_STORM_WINDOW)) {
 		udrv_irq_consumed(ui);
@@ -187,19 +145,23 @@ static bool udrv_irq_storm_check(struct udrv_irq *ui)
 	return true;
 }
 
-/* Stops a storming interrupt at IRQ time; it stays off until disabled. */
-static void udrv_irq_storm_stop(struct udrv_irq *ui)
+/* Masks a storming interrupt at IRQ time; it stays off until disabled. */
+void udrv_irq_storm_mask(struct udrv_irq *ui)
 {
-	struct pci_dev *pdev = ui->dev->pdev;
 	u32 i;
 
 	if (ui->type == UDRV_INT_INTX)
-		pci_intx(pdev, 0);	/* shared line: only our function */
+		pci_intx(ui->dev->pdev, 0);	/* shared line: only our function */
 	else
 		for (i = 0; i < ui->nvec; i++)
 			disable_irq_nosync(ui->vec[i].linux_irq);
+}
+
+static void udrv_irq_storm_stop(struct udrv_irq *ui)
+{
+	udrv_irq_storm_mask(ui);
 	/* burst_start does not move any more: stopped */
-	dev_warn_ratelimited(&pdev->dev,
+	dev_warn_ratelimited(&ui->dev->pdev->dev,
 			     "udrv: interrupt storm: %u interrupts in %u ms that user mode did not wait for (limit: %u ms); interrupts stopped until disabled (do the IRQ-time commands raise it again?)\n",
 			     UDRV_STORM_BURST,
 			     jiffies_to_msecs(jiffies -
@@ -249,7 +211,7 @@ static bool udrv_irq_still_masked(struct udrv_irq *ui)
  * Stopped (storm, or being disabled): no command runs, nothing counts;
  * INTx still asserted is masked so that a shared line cannot storm.
  */
-static irqreturn_t udrv_irq_stopped(struct udrv_irq *ui)
+irqreturn_t udrv_irq_stopped(struct udrv_irq *ui)
 {
 	if (ui->type != UDRV_INT_INTX)
 		return IRQ_HANDLED;	/* the vector is ours alone */
@@ -374,7 +336,14 @@ static int udrv_irq_setup(struct udrv_dev *dev, struct udrv_irq *ui,
 		v->index = i;
 		v->linux_irq = ui->type == UDRV_INT_INTX ? pdev->irq :
 			       pci_irq_vector(pdev, i);
-		ret = request_irq(v->linux_irq, udrv_irq_handler, flags,
+		/*
+		 * A Kernel PlugIn's DPC runs in the interrupt's thread: the
+		 * deferral Linux itself uses, which PREEMPT_RT keeps as is.
+		 */
+		ret = ui->kph ?
+		      request_threaded_irq(v->linux_irq, udrv_kp_irq,
+					   udrv_kp_dpc, flags, ui->name, v) :
+		      request_irq(v->linux_irq, udrv_irq_handler, flags,
 				  ui->name, v);
 		if (ret) {
 			while (i--)
@@ -391,19 +360,27 @@ static int udrv_irq_setup(struct udrv_dev *dev, struct udrv_irq *ui,
 	return 0;
 }
 
-/* Frees the interrupts and wakes every waiter; dev->lock held. */
-static void udrv_irq_teardown(struct udrv_dev *dev, u32 why)
+/* First in any teardown: a waiter must not unmask INTx once we masked it. */
+void udrv_irq_stop(struct udrv_irq *ui, u32 why)
 {
-	struct udrv_irq *ui = udrv_dev_irq(dev);
-	u32 i;
-
-	/* First: a waiter must not unmask INTx once we have masked it. */
 	spin_lock_irq(&ui->lock);
 	ui->stopped = why;
 	spin_unlock_irq(&ui->lock);
+}
+
+/* Returns once no handler (and no Kernel PlugIn DPC) runs any more. */
+void udrv_irq_free_vectors(struct udrv_irq *ui)
+{
+	u32 i;
 
 	for (i = 0; i < ui->nvec; i++)
 		free_irq(ui->vec[i].linux_irq, &ui->vec[i]);
+}
+
+/* Off the device, waiters woken, dev->irq's reference dropped; dev->lock. */
+void udrv_irq_detach(struct udrv_dev *dev, struct udrv_irq *ui)
+{
+	lockdep_assert_held(&dev->lock);
 	if (ui->type != UDRV_INT_INTX)
 		pci_free_irq_vectors(dev->pdev);	/* re-enables INTx */
 	if (!dev->gone)
@@ -412,6 +389,21 @@ static void udrv_irq_teardown(struct udrv_dev *dev, u32 why)
 	udrv_dev_update_master(dev);
 	wake_up_all(&ui->wq);
 	udrv_irq_put(ui);
+}
+
+/*
+ * Frees the interrupts and wakes every waiter; dev->lock held.  Not for a
+ * Kernel PlugIn's (kp_irq.c), whose DPC may take dev->lock: its handles
+ * close, tearing it down, before anything calls this.
+ */
+static void udrv_irq_teardown(struct udrv_dev *dev, u32 why)
+{
+	struct udrv_irq *ui = udrv_dev_irq(dev);
+
+	WARN_ON_ONCE(ui->kph);
+	udrv_irq_stop(ui, why);
+	udrv_irq_free_vectors(ui);
+	udrv_irq_detach(dev, ui);
 }
 
 /* The card goes away, or the device: its interrupts go with it. */
@@ -423,51 +415,49 @@ void udrv_irq_release(struct udrv_dev *dev, struct udrv_card *card, u32 why)
 		udrv_irq_teardown(dev, why);
 }
 
-long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
+/* A new interrupt object for this enable, its commands copied in. */
+static struct udrv_irq *udrv_irq_alloc(const struct udrv_int_enable *e)
 {
-	struct udrv_int_enable e;
-	struct udrv_card *card;
-	struct udrv_dev *dev;
-	struct udrv_irq *ui;
-	int ret;
+	struct udrv_irq *ui = kzalloc(sizeof(*ui), GFP_KERNEL);
 
-	ret = udrv_copy_arg(&e, arg, sizeof(e));
-	if (ret)
-		return ret;
-	if (e.options & ~(UDRV_INT_TYPES | UDRV_INT_CMD_COPY) || e.pad ||
-	    e.max_vectors > UDRV_MAX_VECTORS || (e.num_cmds && !e.cmds))
-		return -EINVAL;
-	if (e.num_cmds > UDRV_MAX_INT_CMDS)
-		return -ENOSPC;
-	if (e.hkp)
-		return -EOPNOTSUPP;
-	ui = kzalloc(sizeof(*ui), GFP_KERNEL);
 	if (!ui)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	kref_init(&ui->kref);
 	spin_lock_init(&ui->lock);
+	mutex_init(&ui->dpc_lock);
 	init_waitqueue_head(&ui->wq);
 	ui->burst_start = jiffies;
-	ui->options = e.options;
-	ui->num_cmds = e.num_cmds;
-	if (e.num_cmds && copy_from_user(ui->cmds, udrv_user_ptr(e.cmds),
-					 e.num_cmds * sizeof(ui->cmds[0]))) {
+	ui->options = e->options;
+	ui->num_cmds = e->num_cmds;
+	if (e->num_cmds && copy_from_user(ui->cmds, udrv_user_ptr(e->cmds),
+					  e->num_cmds * sizeof(ui->cmds[0]))) {
 		kfree(ui);
-		return -EFAULT;
+		return ERR_PTR(-EFAULT);
 	}
+	return ui;
+}
 
-	down_read(&uf->sem);
-	card = xa_load(&uf->cards, e.hcard);
-	if (!card) {
-		up_read(&uf->sem);
-		kfree(ui);
+/* Checks, then sets up; uf->sem held for reading. */
+static int udrv_irq_attach(struct udrv_file *uf, struct udrv_int_enable *e,
+			   struct udrv_irq *ui)
+{
+	struct udrv_card *card = xa_load(&uf->cards, e->hcard);
+	u32 accept = e->options & UDRV_INT_TYPES ?: UDRV_INT_TYPES;
+	struct udrv_dev *dev;
+	int ret;
+
+	if (!card)
 		return -EBADF;
-	}
+	/* A Kernel PlugIn opened on another card of this file */
+	if (ui->kph && ui->kph->card != card)
+		return -EBADF;
 	dev = card->dev;
 	kref_get(&dev->kref);
 	ui->dev = dev;
 	ui->card = card;
 	snprintf(ui->name, sizeof(ui->name), "udrv:%s", pci_name(dev->pdev));
+	if (ui->kph)
+		accept &= udrv_kp_irq_types(ui->kph);
 
 	down_read(&dev->io_sem);
 	ret = dev->gone ? -EIO : udrv_irq_check_cmds(dev, ui);
@@ -478,26 +468,102 @@ long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
 	if (!ret && udrv_dev_irq(dev))
 		ret = -EBUSY;
 	if (!ret)
-		ret = udrv_irq_setup(dev, ui, e.options & UDRV_INT_TYPES ?:
-				     UDRV_INT_TYPES, e.max_vectors);
+		ret = accept ? udrv_irq_setup(dev, ui, accept, e->max_vectors) :
+			       -ENXIO;
 	if (!ret) {
 		kref_get(&ui->kref);	/* dev->irq's reference */
 		rcu_assign_pointer(dev->irq, ui);
 		udrv_dev_update_master(dev);
-		e.enabled_type = ui->type;
-		e.num_vectors = ui->nvec;
-		e.irq = ui->vec[0].linux_irq;
+		e->enabled_type = ui->type;
+		e->num_vectors = ui->nvec;
+		e->irq = ui->vec[0].linux_irq;
 	}
 	mutex_unlock(&dev->lock);
+	return ret;
+}
+
+/* Enabling failed, or its answer could not be given: undo. */
+static void udrv_irq_undo(struct udrv_irq *ui)
+{
+	struct udrv_dev *dev = ui->dev;
+
+	if (ui->kph) {
+		udrv_kp_irq_teardown(ui, UDRV_STOP_DISABLED);
+		return;
+	}
+	mutex_lock(&dev->lock);
+	if (udrv_dev_irq(dev) == ui)
+		udrv_irq_teardown(dev, UDRV_STOP_DISABLED);
+	mutex_unlock(&dev->lock);
+}
+
+/*
+ * With a Kernel PlugIn, its handle's sem is held for reading from before
+ * funcIntEnable until the interrupt is attached (or funcIntDisable undid
+ * it): a close of the handle, which tears its interrupt down first, waits.
+ */
+long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
+{
+	struct udrv_kph *kph = NULL;
+	struct udrv_int_enable e;
+	struct udrv_irq *ui;
+	void *kpdata = NULL;
+	int ret;
+
+	ret = udrv_copy_arg(&e, arg, sizeof(e));
+	if (ret)
+		return ret;
+	if (e.options & ~(UDRV_INT_TYPES | UDRV_INT_CMD_COPY) || e.pad ||
+	    e.max_vectors > UDRV_MAX_VECTORS || (e.num_cmds && !e.cmds))
+		return -EINVAL;
+	if (e.num_cmds > UDRV_MAX_INT_CMDS)
+		return -ENOSPC;
+	/* A KP acknowledges the device itself: no commands with it */
+	if (e.hkp ? e.num_cmds || (e.kp_size && !e.kp_data) :
+		    e.kp_message || e.kp_size || e.kp_data)
+		return -EINVAL;
+	if (e.kp_size > UDRV_KP_MAX_INT_DATA)
+		return -E2BIG;
+	if (e.kp_size) {
+		kpdata = memdup_user(udrv_user_ptr(e.kp_data), e.kp_size);
+		if (IS_ERR(kpdata))
+			return PTR_ERR(kpdata);
+	}
+	ui = udrv_irq_alloc(&e);
+	if (IS_ERR(ui)) {
+		kfree(kpdata);
+		return PTR_ERR(ui);
+	}
+	if (e.hkp) {
+		kph = udrv_kph_get(uf, e.hkp);
+		if (!kph) {
+			ret = -EBADF;
+			goto out;
+		}
+		down_read(&kph->sem);
+		ui->kph = kph;	/* the lookup's reference is ui's */
+		ret = udrv_kp_irq_enable(ui, kph, e.kp_message, kpdata,
+					 e.kp_size);
+		if (ret) {
+			up_read(&kph->sem);
+			goto out;
+		}
+	}
+
+	down_read(&uf->sem);
+	ret = udrv_irq_attach(uf, &e, ui);
 	up_read(&uf->sem);
+	if (ret && kph)
+		udrv_kp_irq_disabled(ui);
 	if (!ret && copy_to_user(arg, &e, sizeof(e))) {
 		/* The caller cannot know it is enabled: undo. */
-		mutex_lock(&dev->lock);
-		if (udrv_dev_irq(dev) == ui)
-			udrv_irq_teardown(dev, UDRV_STOP_DISABLED);
-		mutex_unlock(&dev->lock);
+		udrv_irq_undo(ui);
 		ret = -EFAULT;
 	}
+	if (kph)
+		up_read(&kph->sem);
+out:
+	kfree(kpdata);
 	udrv_irq_put(ui);	/* ui's dev reference kept dev alive so far */
 	return ret;
 }
@@ -578,7 +644,7 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 	ret = udrv_copy_arg(&w, arg, sizeof(w));
 	if (ret)
 		return ret;
-	if (w.pad || (w.num_cmds && !w.cmds))
+	if (w.num_cmds && !w.cmds)
 		return -EINVAL;
 	if (w.num_cmds > UDRV_MAX_INT_CMDS)
 		return -ENOSPC;
@@ -609,6 +675,7 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 	if (block)
 		ui->vectors = 0;
 	w.enabled_type = ui->type;
+	w.kp_count = ui->kp_count;
 	copy = ui->options & UDRV_INT_CMD_COPY;
 	n = min(w.num_cmds, ui->num_cmds);
 	memcpy(vals, ui->copy, sizeof(vals));
@@ -641,27 +708,32 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 long udrv_ioctl_int_disable(struct udrv_file *uf, void __user *arg)
 {
 	struct udrv_int_disable d;
-	struct udrv_card *card;
+	struct udrv_irq *ui;
 	struct udrv_dev *dev;
 	int ret;
 
 	ret = udrv_copy_arg(&d, arg, sizeof(d));
 	if (ret)
 		return ret;
-	down_read(&uf->sem);
-	card = xa_load(&uf->cards, d.hcard);
-	if (!card) {
-		up_read(&uf->sem);
-		return -EBADF;
+	ui = udrv_irq_get(uf, d.hcard);
+	if (IS_ERR(ui))
+		return PTR_ERR(ui) == -ENOTCONN ? -EALREADY : PTR_ERR(ui);
+	dev = ui->dev;
+	if (ui->kph) {
+		/* Its handle's sem keeps funcClose out until funcIntDisable ran */
+		down_read(&ui->kph->sem);
+		if (!udrv_kp_irq_teardown(ui, UDRV_STOP_DISABLED))
+			ret = -EALREADY;
+		up_read(&ui->kph->sem);
+	} else {
+		mutex_lock(&dev->lock);
+		if (udrv_dev_irq(dev) == ui)
+			udrv_irq_teardown(dev, UDRV_STOP_DISABLED);
+		else
+			ret = -EALREADY;
+		mutex_unlock(&dev->lock);
 	}
-	dev = card->dev;
-	mutex_lock(&dev->lock);
-	if (udrv_dev_irq(dev) && udrv_dev_irq(dev)->card == card)
-		udrv_irq_teardown(dev, UDRV_STOP_DISABLED);
-	else
-		ret = -EALREADY;
-	mutex_unlock(&dev->lock);
-	up_read(&uf->sem);
+	udrv_irq_put(ui);
 	return ret;
 }
 

@@ -141,7 +141,7 @@ static void udrv_kph_free(struct kref *kref)
 	kfree_rcu(kph, rcu);
 }
 
-static void udrv_kph_put(struct udrv_kph *kph)
+void udrv_kph_put(struct udrv_kph *kph)
 {
 	kref_put(&kph->kref, udrv_kph_free);
 }
@@ -158,6 +158,8 @@ static struct udrv_kph *udrv_kph_alloc(struct udrv_file *uf,
 	kref_init(&kph->kref);
 	init_rwsem(&kph->sem);
 	INIT_LIST_HEAD(&kph->dev_node);
+	mutex_init(&kph->hold_lock);
+	INIT_LIST_HEAD(&kph->holds);
 	kph->kp = kp;
 	kph->card = card;
 	kph->wdc.dev = card->dev;
@@ -176,10 +178,12 @@ static void udrv_kph_close_locked(struct udrv_kph *kph, bool dead)
 		return;
 	kph->closed = true;
 	kph->dead = dead;
+	udrv_kp_irq_close(kph);
 	if (kph->ops.funcClose)
 		kph->ops.funcClose(kph->wdc.ctx);
 	/* Whatever the KP kept of the handle is refused from now on. */
 	WRITE_ONCE(kph->wdc.closed, true);
+	udrv_kp_dma_release(kph);
 	atomic_dec(&kp->handles);
 	atomic_inc(&kp->closes);
 	/* Last: the KP's code and its registry entry may go after this. */
@@ -251,6 +255,7 @@ static int udrv_kph_open(struct udrv_file *uf, struct udrv_kph *kph, u32 hcard,
 		/* Never opened: no funcClose. */
 		kph->closed = true;
 		WRITE_ONCE(kph->wdc.closed, true);
+		udrv_kp_dma_release(kph);
 		up_write(&kph->sem);
 		udrv_kph_unlist(kph);
 		module_put(kp->owner);
@@ -363,7 +368,7 @@ out:
 #define UDRV_KP_STACK_DATA	(IS_ENABLED(CONFIG_KASAN) ? 0 : 128)
 
 /* No lock: the handle is found under RCU, and pinned by its kref. */
-static struct udrv_kph *udrv_kph_get(struct udrv_file *uf, u32 h)
+struct udrv_kph *udrv_kph_get(struct udrv_file *uf, u32 h)
 {
 	struct udrv_kph *kph;
 

@@ -66,7 +66,16 @@ struct udrv_kph {
 	struct udrv_card *card;	/* referenced */
 	KP_OPEN_CALL ops;
 	struct list_head dev_node;	/* on dev->kps, under dev->lock */
+	struct mutex hold_lock;
+	struct list_head holds;		/* DMA buffers it got (kp_dma.c) */
 	struct WDC_DEVICE wdc;
 };
+
+struct udrv_kph *udrv_kph_get(struct udrv_file *uf, u32 h);
+void udrv_kph_put(struct udrv_kph *kph);
+/* kp_irq.c: the handle's interrupt goes before its funcClose */
+void udrv_kp_irq_close(struct udrv_kph *kph);
+/* kp_dma.c: the DMA buffers the KP still held, after its funcClose */
+void udrv_kp_dma_release(struct udrv_kph *kph);
 
 #endif /* UDRV_KP_DEV_H */

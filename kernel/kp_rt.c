@@ -10,7 +10,7 @@
  * sleep (they will run in interrupt handlers): a handle's BARs stay mapped
  * while it is open, since removal closes every handle first.  The config
  * accessors go through the CONFIG ioctl's path and filters; writes take
- * the device's mutex and may sleep.
+ * the device's mutex and may sleep, so in atomic context only reads work.
  */
 #include <linux/delay.h>
 #include <linux/io.h>
@@ -374,10 +374,24 @@ static u32 udrv_kp_cfg(const char *fn, WDC_DEVICE_HANDLE d, u32 off,
 	udrv_kp_leave(prev);
 	if (st)
 		return st;
-	err = udrv_cfg_owned_rw(d->uf, d->dev, off, bytes, buf, write);
+	/*
+	 * In an interrupt handler (or under a kp_spinlock) a read takes the
+	 * non-sleeping path; a write, which takes the device's mutex to
+	 * serialise with the agent's own command-register updates, is
+	 * refused there.
+	 */
+	if (!in_task() || irqs_disabled())
+		err = write ? -EWOULDBLOCK :
+			      udrv_cfg_read_atomic(d->dev, off, bytes, buf);
+	else
+		err = udrv_cfg_owned_rw(d->uf, d->dev, off, bytes, buf, write);
 	if (!err)
 		return WD_STATUS_SUCCESS;
 	switch (err) {
+	case -EWOULDBLOCK:
+		why = "config writes need process context (funcOpen, funcCall, funcIntEnable, funcIntAtDpc*, ...), not an interrupt handler or a held kp_spinlock";
+		st = WD_OPERATION_FAILED;
+		break;
 	case -ERANGE:
 		why = "beyond the device's config space";
 		st = WD_OUT_OF_RANGE;

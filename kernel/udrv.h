@@ -121,6 +121,20 @@ int udrv_dma_mmap(struct udrv_file *uf, struct vm_area_struct *vma, u64 off);
 void udrv_dma_release_card(struct udrv_file *uf, struct udrv_card *card);
 void udrv_dma_remove_dev(struct udrv_dev *dev);
 void udrv_dma_stats(long *buffers, long *pinned);
+/* A Kernel PlugIn's view of a buffer (kp_dma.c) */
+struct udrv_dma_kview {
+	u64 bytes;
+	u32 options;
+	void *kva;		/* contiguous: a kernel address, else NULL */
+	bool vmapped;
+	u32 cap;		/* in: entries of list */
+	u32 count;		/* out: entries used (or needed) */
+	struct udrv_dma_page *list;
+};
+struct udrv_dma;
+struct udrv_dma *udrv_dma_kp_hold(struct udrv_file *uf, struct udrv_card *card,
+				  u32 hdma, struct udrv_dma_kview *v);
+void udrv_dma_kp_release(struct udrv_dma *d);
 
 /* pci.c */
 int udrv_pci_register(void);
@@ -140,6 +154,7 @@ long udrv_ioctl_config(struct udrv_file *uf, void __user *arg);
 /* config.c: the CONFIG ioctl's checks, for a device uf owns (KP) */
 int udrv_cfg_owned_rw(struct udrv_file *uf, struct udrv_dev *dev, u32 off,
 		      u32 len, u8 *buf, bool write);
+int udrv_cfg_read_atomic(struct udrv_dev *dev, u32 off, u32 len, u8 *buf);
 
 /* kp.c */
 long udrv_ioctl_kp_open(struct udrv_file *uf, void __user *arg);

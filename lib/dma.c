@@ -51,6 +51,7 @@ struct dma_rec {
 	void *map;		/* contiguous: the library's mapping */
 	size_t map_len;
 	bool wdc;		/* allocated by a WDC_ call, with dma and pages */
+	const void *kp_holder;	/* a user-mode KP's device (WDC_DMABufGet) */
 	WD_DMA dma;		/* WDC_ only: what the caller holds */
 	WD_DMA_PAGE pages[];	/* WDC_ only */
 };
@@ -359,6 +360,13 @@ static uint32_t handle_fail(int err, const char *fn, uint32_t hdma)
 	return udrv_ioctl_fail(err, "%s: DMA handle %u", fn, hdma);
 }
 
+static uint32_t held_fail(const char *fn, uint32_t hdma)
+{
+	return udrv_fail(WD_RESOURCE_OVERLAP,
+			 "%s: DMA buffer %u is held by a Kernel PlugIn (WDC_DMABufGet): it stays locked until the KP lets go (WDC_DMABufPut) or its handle closes",
+			 fn, hdma);
+}
+
 uint32_t WD_DMAUnlock(int hWD, WD_DMA *dma)
 {
 	uint32_t st = check_dma(__func__, hWD, dma), hdma;
@@ -367,10 +375,17 @@ uint32_t WD_DMAUnlock(int hWD, WD_DMA *dma)
 	if (st)
 		return st;
 	hdma = dma->hDma;
-	rec_release(hWD, hdma);		/* unmapped before it is freed */
+	/*
+	 * The agent first: it may refuse (a Kernel PlugIn holds the
+	 * buffer), and the mapping it revokes keeps the handle number from
+	 * being reused until it is unmapped here.
+	 */
+	err = unlock_ioctl(hWD, hdma);
+	if (err == EBUSY)
+		return held_fail(__func__, hdma);
+	rec_release(hWD, hdma);
 	if (dma->options & DMA_KERNEL_BUFFER_ALLOC)
 		dma->user_addr = NULL;
-	err = unlock_ioctl(hWD, hdma);
 	if (!err || err == EBADF)
 		dma->hDma = 0;
 	return err ? handle_fail(err, __func__, hdma) : WD_STATUS_SUCCESS;
@@ -610,13 +625,18 @@ uint32_t WDC_DMABufUnlock(WD_DMA *dma)
 		return udrv_fail(WD_INVALID_HANDLE,
 				 "WDC_DMABufUnlock: %p is not a buffer of WDC_DMAContigBufLock or WDC_DMASGBufLock, or it was unlocked already (WD_DMALock's buffers go to WD_DMAUnlock)",
 				 (void *)dma);
-	unmap(r);
 	/* Not if the agent released it with its card already. */
-	if (r->hdma) {
-		err = unlock_ioctl(r->hwd, r->hdma);
-		if (err)
-			st = handle_fail(err, __func__, r->hdma);
+	err = r->kp_holder ? EBUSY : r->hdma ? unlock_ioctl(r->hwd, r->hdma) : 0;
+	if (err == EBUSY) {
+		pthread_mutex_lock(&recs_lock);
+		r->next = recs;
+		recs = r;
+		pthread_mutex_unlock(&recs_lock);
+		return held_fail(__func__, r->hdma);
 	}
+	if (err)
+		st = handle_fail(err, __func__, r->hdma);
+	unmap(r);
 	free(r);
 	return st;
 }
@@ -676,4 +696,88 @@ uint32_t WDC_DMASyncCpuRange(WD_DMA *dma, uint64_t offset, uint64_t bytes)
 uint32_t WDC_DMASyncIoRange(WD_DMA *dma, uint64_t offset, uint64_t bytes)
 {
 	return wdc_sync(__func__, dma, UDRV_SYNC_FOR_DEVICE, offset, bytes);
+}
+
+/* ---- a Kernel PlugIn in user mode (kp_user.c) ----------------------------- */
+
+/*
+ * A buffer the same card registration locked through WDC_, by handle, held
+ * for `holder` (the KP's device handle): WDC_DMABufUnlock refuses it until
+ * the KP lets go, as the agent does for a KP in the kernel.
+ */
+uint32_t WDC_DMABufGet(WDC_DEVICE_HANDLE dev, uint32_t hdma, WD_DMA **dma)
+{
+	uint32_t st = WD_INVALID_HANDLE;
+	const void *holder = dev;
+	struct dma_rec *r;
+
+	if (!dev)
+		return udrv_fail(WD_INVALID_HANDLE,
+				 "WDC_DMABufGet: device handle is NULL");
+	if (!dma)
+		return udrv_null_arg(__func__, "dma");
+	*dma = NULL;
+	pthread_mutex_lock(&recs_lock);
+	for (r = recs; r; r = r->next) {
+		if (r->hwd != dev->hwd || r->hcard != dev->hcard ||
+		    r->hdma != hdma || !hdma)
+			continue;
+		if (!r->wdc)
+			st = WD_NOT_IMPLEMENTED;
+		else if (r->kp_holder && r->kp_holder != holder)
+			st = WD_RESOURCE_OVERLAP;
+		else
+			st = WD_STATUS_SUCCESS;
+		break;
+	}
+	if (!st) {
+		r->kp_holder = holder;
+		*dma = &r->dma;
+	}
+	pthread_mutex_unlock(&recs_lock);
+	if (st == WD_INVALID_HANDLE)
+		return udrv_fail(st, "WDC_DMABufGet: no DMA buffer %u locked by this card registration",
+				 hdma);
+	if (st == WD_NOT_IMPLEMENTED)
+		return udrv_fail(st, "WDC_DMABufGet: DMA buffer %u was locked with WD_DMALock: a user-mode Kernel PlugIn reaches buffers of WDC_DMAContigBufLock and WDC_DMASGBufLock",
+				 hdma);
+	if (st)
+		return udrv_fail(st, "WDC_DMABufGet: DMA buffer %u is held by another Kernel PlugIn",
+				 hdma);
+	return WD_STATUS_SUCCESS;
+}
+
+/* dma NULL: every buffer `holder` holds (the KP closes). */
+static uint32_t kp_put(const void *holder, const WD_DMA *dma)
+{
+	bool found = false;
+	struct dma_rec *r;
+
+	pthread_mutex_lock(&recs_lock);
+	for (r = recs; r; r = r->next) {
+		if (r->kp_holder != holder || (dma && &r->dma != dma))
+			continue;
+		r->kp_holder = NULL;
+		found = true;
+	}
+	pthread_mutex_unlock(&recs_lock);
+	if (dma && !found)
+		return udrv_fail(WD_INVALID_PARAMETER,
+				 "WDC_DMABufPut: not a buffer WDC_DMABufGet gave this handle");
+	return WD_STATUS_SUCCESS;
+}
+
+uint32_t WDC_DMABufPut(WDC_DEVICE_HANDLE dev, WD_DMA *dma)
+{
+	if (!dev)
+		return udrv_fail(WD_INVALID_HANDLE,
+				 "WDC_DMABufPut: device handle is NULL");
+	if (!dma)
+		return udrv_null_arg(__func__, "dma");
+	return kp_put(dev, dma);
+}
+
+void udrv_dma_kp_release(WDC_DEVICE_HANDLE dev)
+{
+	kp_put(dev, NULL);
 }

@@ -251,6 +251,7 @@ void udrv_kp_user_close(WDC_DEVICE_HANDLE dev)
 {
 	if (dev->kp.ops.funcClose)
 		dev->kp.ops.funcClose(dev->kp.drv_ctx);
+	udrv_dma_kp_release(dev->kp.kp_dev);
 	free(dev->kp.kp_dev);
 #ifndef UDRV_STATIC
 	dlclose(dev->kp.so);

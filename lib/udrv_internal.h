@@ -64,6 +64,8 @@ uint32_t udrv_check_card_call(const char *fn, int hWD, uint32_t hCard,
  * WD_CardUnregister and WD_Close call it.
  */
 void udrv_dma_forget(int hwd, uint32_t hcard);
+/* A Kernel PlugIn's device handle closes: the buffers it held go free. */
+void udrv_dma_kp_release(WDC_DEVICE_HANDLE dev);
 
 /* ---- WDC_ interrupts (wdc_int.c) --------------------------------------- */
 

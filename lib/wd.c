@@ -679,9 +679,16 @@ static uint32_t int_enable_fail(int err, uint32_t hCard, uint32_t options)
 				       hCard, int_types_str(options, types,
 							    sizeof(types)));
 	case EOPNOTSUPP:
-		return udrv_fail(WD_NOT_IMPLEMENTED,
-				 "WD_IntEnable: card %u: Kernel PlugIn routing is not implemented yet (EOPNOTSUPP from the agent)",
+		return udrv_fail(WD_KERPLUG_FAILURE,
+				 "WD_IntEnable: card %u: the Kernel PlugIn has no funcIntEnable, or no handler (funcIntAtIrql for INTx, funcIntAtIrqlMSI for MSI/MSI-X)",
 				 hCard);
+	case ECONNREFUSED:
+		return udrv_fail(WD_KERPLUG_FAILURE,
+				 "WD_IntEnable: card %u: the Kernel PlugIn's funcIntEnable returned false",
+				 hCard);
+	case EBADF:
+		return udrv_ioctl_fail(err, "WD_IntEnable: card %u (or its Kernel PlugIn handle) is not open on this handle",
+				       hCard);
 	default:
 		return udrv_ioctl_fail(err, "WD_IntEnable: card %u", hCard);
 	}
@@ -700,10 +707,24 @@ uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
 		return udrv_fail(WD_INVALID_PARAMETER,
 				 "WD_IntEnable: unknown options 0x%x (INTERRUPT_LEVEL_SENSITIVE, INTERRUPT_MESSAGE, INTERRUPT_MESSAGE_X, INTERRUPT_CMD_COPY)",
 				 intr->options & ~INT_OPTIONS);
-	if (intr->hKernelPlugIn)
-		return udrv_fail(WD_NOT_IMPLEMENTED,
-				 "WD_IntEnable: Kernel PlugIn routing is not implemented yet (hKernelPlugIn %u): set it to 0 to handle interrupts in user mode",
+	if (intr->hKernelPlugIn && intr->num_cmds)
+		return udrv_fail(WD_INVALID_PARAMETER,
+				 "WD_IntEnable: with a Kernel PlugIn (hKernelPlugIn %u) no transfer commands run: its funcIntAtIrql acknowledges the device (num_cmds must be 0)",
 				 intr->hKernelPlugIn);
+	if (!intr->hKernelPlugIn && (intr->kp_size || intr->kp_data ||
+				     intr->kp_message))
+		return udrv_fail(WD_INVALID_PARAMETER,
+				 "WD_IntEnable: kp_message, kp_data and kp_size are for a Kernel PlugIn: hKernelPlugIn is 0");
+	if (intr->hKernelPlugIn) {
+		if (!intr->kp_data && intr->kp_size)
+			return udrv_fail(WD_INVALID_PARAMETER,
+					 "WD_IntEnable: kp_data is NULL but kp_size is %u",
+					 intr->kp_size);
+		if (intr->kp_size > UDRV_KP_MAX_INT_DATA)
+			return udrv_fail(WD_INVALID_PARAMETER,
+					 "WD_IntEnable: kp_data of %u bytes is over the limit of %u",
+					 intr->kp_size, UDRV_KP_MAX_INT_DATA);
+	}
 	if (intr->num_cmds && !intr->cmds)
 		return udrv_null_arg(__func__, "cmds");
 	if (intr->num_cmds > UDRV_MAX_INT_CMDS)
@@ -719,6 +740,12 @@ uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
 	e.options = intr->options;
 	e.num_cmds = intr->num_cmds;
 	e.cmds = (uintptr_t)intr->cmds;
+	e.hkp = intr->hKernelPlugIn;
+	if (e.hkp) {
+		e.kp_message = intr->kp_message;
+		e.kp_data = (uintptr_t)intr->kp_data;
+		e.kp_size = intr->kp_size;
+	}
 	err = udrv_ioctl(hWD, UDRV_IOC_INT_ENABLE, &e);
 	if (err)
 		return int_enable_fail(err, hCard, intr->options);
@@ -729,6 +756,7 @@ uint32_t WD_IntEnable(int hWD, uint32_t hCard, WD_INTERRUPT *intr)
 	intr->stopped = 0;
 	intr->last_message = 0;
 	intr->vectors = 0;
+	intr->kp_count = 0;
 	return WD_STATUS_SUCCESS;
 }
 
@@ -769,6 +797,7 @@ static void int_result(WD_INTERRUPT *intr, const struct udrv_int_wait *w)
 	intr->last_message = w->last_message;
 	intr->vectors = w->vectors;
 	intr->enabled_type = w->enabled_type;
+	intr->kp_count = w->kp_count;
 }
 
 static uint32_t int_fail(int err, const char *fn, uint32_t hcard)

@@ -62,6 +62,7 @@ static void *int_thread(void *arg)
 			in->snap.last_message = w->last_message;
 			in->snap.vectors = w->vectors;
 			in->snap.enabled_type = w->enabled_type;
+			in->snap.kp_count = w->kp_count;
 		}
 		pthread_mutex_unlock(&in->lock);
 		if (stop)
@@ -123,9 +124,17 @@ uint32_t WDC_IntEnable(WDC_DEVICE_HANDLE dev, WD_TRANSFER *cmds,
 	if (!handler)
 		return udrv_fail(WD_INVALID_PARAMETER,
 				 "WDC_IntEnable: handler is NULL");
-	if (useKP)
+	if (useKP && !dev->kp.open)
+		return udrv_fail(WD_KERPLUG_FAILURE,
+				 "WDC_IntEnable: useKP, but %s has no Kernel PlugIn open (WDC_KernelPlugInOpen first)",
+				 dev->name);
+	if (useKP && num_cmds)
+		return udrv_fail(WD_INVALID_PARAMETER,
+				 "WDC_IntEnable: with useKP no transfer commands run: the Kernel PlugIn's funcIntAtIrql acknowledges the device (num_cmds must be 0)");
+	if (useKP && dev->kp.user)
 		return udrv_fail(WD_NOT_IMPLEMENTED,
-				 "WDC_IntEnable: Kernel PlugIn routing is not implemented yet (useKP): pass false to handle interrupts in user mode");
+				 "WDC_IntEnable: useKP with Kernel PlugIn '%s' in user mode is not implemented yet",
+				 dev->kp.name);
 	in = &dev->irq;
 	pthread_mutex_lock(&in->lock);
 	if (on_handler_thread(in)) {
@@ -147,6 +156,7 @@ uint32_t WDC_IntEnable(WDC_DEVICE_HANDLE dev, WD_TRANSFER *cmds,
 	in->wait.cmds = cmds;
 	in->wait.num_cmds = num_cmds;
 	in->wait.options = options;
+	in->wait.hKernelPlugIn = useKP ? dev->kp.handle : 0;
 	st = WD_IntEnable(dev->hwd, dev->hcard, &in->wait);
 	if (st) {
 		pthread_mutex_unlock(&in->lock);

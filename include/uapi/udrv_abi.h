@@ -25,8 +25,11 @@
  * Bumped on any incompatible change; the library refuses a mismatch.
  * 2: every structure free of implicit padding (register, card_info,
  *    config), ranged DMA sync, OR-accumulated IRQ-time reads.
+ * 3: Kernel PlugIn open, call, close.
+ * 4: Kernel PlugIn interrupts: the data of funcIntEnable in int_enable,
+ *    the count of interrupts the KP handled in int_wait.
  */
-#define UDRV_ABI_VERSION	3
+#define UDRV_ABI_VERSION	4
 
 #define UDRV_DEVICE_NAME	"udrv"
 #define UDRV_DEVICE_PATH	"/dev/udrv"
@@ -231,6 +234,10 @@ struct udrv_int_enable {
 	__u32 num_vectors;	/* out */
 	__u32 irq;		/* out: Linux IRQ of vector 0 (informational) */
 	__u32 pad;
+	/* With hkp: funcIntEnable's call (message, a copy of the data) */
+	__u32 kp_message;
+	__u32 kp_size;		/* <= UDRV_KP_MAX_INT_DATA */
+	__u64 kp_data;		/* user pointer, or 0 with kp_size 0 */
 };
 
 /* UDRV_IOC_INT_WAIT and UDRV_IOC_INT_COUNT (which does not wait) */
@@ -246,7 +253,7 @@ struct udrv_int_wait {
 	__u32 last_message;	/* out: vector that fired last */
 	__u64 vectors;		/* out: vectors that fired since last wait */
 	__u32 enabled_type;	/* out */
-	__u32 pad;
+	__u32 kp_count;		/* out: interrupts a Kernel PlugIn handled */
 };
 
 #define UDRV_STOP_DISABLED	1	/* WD_IntDisable */
@@ -338,6 +345,7 @@ struct udrv_dma_mask {
 #define UDRV_KP_NAME_LEN	32	/* with the NUL */
 #define UDRV_KP_MAX_OPEN_DATA	4096
 #define UDRV_KP_MAX_CALL_DATA	(64 * 1024)
+#define UDRV_KP_MAX_INT_DATA	4096	/* funcIntEnable's data */
 
 struct udrv_kp_open {
 	__u32 size;

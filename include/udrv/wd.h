@@ -209,6 +209,15 @@ typedef struct {
 	uint32_t last_message;
 	uint64_t vectors;
 	uint32_t enabled_type;
+	/*
+	 * (udrv) With hKernelPlugIn: the message and data funcIntEnable gets
+	 * (a copy of at most UDRV_KP_MAX_INT_DATA bytes); out: how many
+	 * interrupts the Kernel PlugIn handled, wake-ups or not.
+	 */
+	uint32_t kp_message;
+	void *kp_data;
+	uint32_t kp_size;
+	uint32_t kp_count;
 } WD_INTERRUPT;
 
 #ifndef UDRV_WD_TYPES_ONLY

@@ -51,6 +51,14 @@ uint32_t WDC_PciWriteCfg(WDC_DEVICE_HANDLE dev, uint32_t off, const void *buf,
 			 uint32_t bytes);
 void *WDC_GetDevContext(WDC_DEVICE_HANDLE dev);
 void WDC_Barrier(void);
+/*
+ * (udrv) A DMA buffer the same card registration locked, by handle: its
+ * device addresses and, if contiguous, a CPU address valid in the
+ * caller's mode.  Process context only.  While got, unlocking it fails
+ * (WD_RESOURCE_OVERLAP); WDC_DMABufPut lets go, as does closing the KP.
+ */
+uint32_t WDC_DMABufGet(WDC_DEVICE_HANDLE dev, uint32_t hDma, WD_DMA **dma);
+uint32_t WDC_DMABufPut(WDC_DEVICE_HANDLE dev, WD_DMA *dma);
 
 #ifdef __cplusplus
 }

@@ -39,8 +39,8 @@ kpmk=$(pkg-config --variable=kpmk udrv)
 kpmk=${kpmk#"$tmp"}	# pkgconf prefixes the sysroot, pkg-config does not
 test "$kpmk" = /usr/share/udrv/kp.mk
 ok $? "pkg-config --variable=kpmk udrv names the installed kp.mk ($kpmk)"
-cp "$top/examples/edu/kp/edu_kp.c" "$top/examples/edu/kp/edu_kp.h" "$tmp/"
-(cd "$tmp" && make -s -f "$tmp$kpmk" KP=edu_kp SRCS=edu_kp.c \
+cp "$top"/examples/edu/kp/edu_kp*.[ch] "$tmp/"
+(cd "$tmp" && make -s -f "$tmp$kpmk" KP=edu_kp SRCS="edu_kp.c edu_kp_irq.c" \
 	UDRV_INCLUDE="$tmp/usr/include" so) >"$tmp/kp.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || cat "$tmp/kp.log"

@@ -29,7 +29,7 @@ fi
 
 # build MODE NAME: kp.mk's so or ko target on $tmp/NAME.c; log in $tmp/NAME.MODE.log
 build() {
-	make -s -f "$top/kp/kp.mk" KP="$2" SRCS="$tmp/$2.c" OUT="$tmp/out" \
+	make -s -f "$top/kp/kp.mk" KP="$2" SRCS="$tmp/$2.c${3:+ $tmp/$3.c}" OUT="$tmp/out" \
 		UDRV_INCLUDE="$top/include $top/include/uapi" KDIR="${kdir:-/nonexistent}" \
 		UDRV_SYMVERS="${symvers:-}" "$1" >"$tmp/$2.$1.log" 2>&1
 }
@@ -113,11 +113,11 @@ if [ -n "$kdir" ]; then
 	ok $rc "kernel build: docs/kernel-plugin.md's example KP builds (-Werror)"
 fi
 
-cp "$top/examples/edu/kp/edu_kp.c" "$top/examples/edu/kp/edu_kp.h" "$tmp/"
-build so edu_kp
+cp "$top"/examples/edu/kp/edu_kp*.[ch] "$tmp/"
+build so edu_kp edu_kp_irq
 ok $? "user-mode build: the edu sample KP builds (-Werror)"
 if [ -n "$kdir" ]; then
-	build ko edu_kp
+	build ko edu_kp edu_kp_irq
 	rc=$?
 	[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/edu_kp.ko.log" | tail -20
 	ok $rc "kernel build ($ver): the edu sample KP builds (-Werror), against udrv.ko's exports"

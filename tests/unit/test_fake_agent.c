@@ -362,6 +362,7 @@ static struct {
 	uint32_t last_sync;
 	struct udrv_dma_lock last_lock;
 	bool unlock_saw_mapping;	/* the mapping existed at unlock */
+	int unlock_err;			/* injected: e.g. EBUSY (a KP holds it) */
 } D;
 
 static long page_sz(void)
@@ -452,6 +453,8 @@ static int agent_dma_unlock(struct udrv_dma_op *op)
 		return EINVAL;
 	if (!op->hdma || op->hdma > MAX_BUFS || !D.buf[op->hdma].used)
 		return EBADF;
+	if (D.unlock_err)
+		return D.unlock_err;
 	D.unlock_saw_mapping = D.buf[op->hdma].contig &&
 			       mapped(D.buf[op->hdma].map,
 				      D.buf[op->hdma].bytes);
@@ -1016,8 +1019,15 @@ static void test_wd_int(void)
 	   "... which names the device and what it has");
 	I.enable_err = EOPNOTSUPP;
 	in.options = 0;
-	is_status(WD_IntEnable(hwd, HCARD, &in), WD_NOT_IMPLEMENTED,
-		  "an agent without Kernel PlugIn routing: EOPNOTSUPP");
+	in.hKernelPlugIn = 2;
+	is_status(WD_IntEnable(hwd, HCARD, &in), WD_KERPLUG_FAILURE,
+		  "a KP without interrupt handlers: EOPNOTSUPP");
+	ok(err_has("no funcIntEnable, or no handler"), "... says what it lacks");
+	I.enable_err = ECONNREFUSED;
+	is_status(WD_IntEnable(hwd, HCARD, &in), WD_KERPLUG_FAILURE,
+		  "a KP whose funcIntEnable returns false: ECONNREFUSED");
+	ok(err_has("funcIntEnable returned false"), "... says so");
+	in.hKernelPlugIn = 0;
 	I.enable_err = 0;
 	WDC_PciDeviceClose(dev);
 	WDC_DriverClose();
@@ -1333,13 +1343,19 @@ static void test_dma_contig(void)
 	is_status(WDC_DMASyncCpu(dma), WD_STATUS_SUCCESS, "WDC_DMASyncCpu");
 	is_status(WDC_DMASyncIo(dma), WD_STATUS_SUCCESS, "WDC_DMASyncIo");
 	ok(D.syncs == 0, "... no ioctl for a coherent buffer");
+	D.unlock_err = EBUSY;
+	is_status(WDC_DMABufUnlock(dma), WD_RESOURCE_OVERLAP,
+		  "WDC_DMABufUnlock of a buffer a Kernel PlugIn holds: EBUSY");
+	ok(err_has("held by a Kernel PlugIn") && mapped(buf, 2 * ps) &&
+	   dma_count() == 1, "... says so; the buffer stays locked and mapped");
+	D.unlock_err = 0;
 	is_status(WDC_DMABufUnlock(dma), WD_STATUS_SUCCESS, "WDC_DMABufUnlock");
-	ok(D.unlocks == 1 && !dma_count(), "... unlocks it in the agent");
-	ok(!D.unlock_saw_mapping && !mapped(buf, 2 * ps),
-	   "... after unmapping it");
+	ok(D.unlocks == 2 && !dma_count(), "... unlocks it in the agent");
+	ok(D.unlock_saw_mapping && !mapped(buf, 2 * ps),
+	   "... and unmaps it once the agent agreed (it may refuse: a Kernel PlugIn holds the buffer)");
 	is_status(WDC_DMABufUnlock(dma), WD_INVALID_HANDLE,
 		  "WDC_DMABufUnlock twice");
-	ok(D.unlocks == 1 && err_has("unlocked already"),
+	ok(D.unlocks == 2 && err_has("unlocked already"),
 	   "... refused without asking the agent");
 
 	/* The same with the WD_ calls and the caller's WD_DMA. */
@@ -1360,16 +1376,16 @@ static void test_dma_contig(void)
 	d.user_addr = &copy;
 	mmaps = A.mmaps;
 	is_status(WD_DMAUnlock(hwd, &d), WD_STATUS_SUCCESS, "WD_DMAUnlock");
-	ok(!D.unlock_saw_mapping && !mapped(buf, ps) && mapped(&copy, 1) &&
+	ok(D.unlock_saw_mapping && !mapped(buf, ps) && mapped(&copy, 1) &&
 	   A.mmaps == mmaps,
-	   "... unmaps the library's mapping first, not what the WD_DMA says");
+	   "... unmaps the library's mapping once the agent agreed, not what the WD_DMA says");
 	ok(d.hDma == 0 && d.user_addr == NULL, "... clears hDma and user_addr");
 	is_status(WD_DMAUnlock(hwd, &d), WD_INVALID_HANDLE,
 		  "WD_DMAUnlock twice");
-	ok(D.unlocks == 2, "... refused without an ioctl");
+	ok(D.unlocks == 3, "... refused without an ioctl");
 	is_status(WD_DMAUnlock(hwd, &copy), WD_INVALID_HANDLE,
 		  "WD_DMAUnlock of a stale copy: the agent says EBADF");
-	ok(D.unlocks == 3 && err_has("EBADF") && err_has("not locked"),
+	ok(D.unlocks == 4 && err_has("EBADF") && err_has("not locked"),
 	   "... WD_INVALID_HANDLE with an explanation");
 
 	A.mmap_fails = true;

@@ -260,11 +260,37 @@ static void test_int_args(void)
 	is_status(int_enable(NULL, 0, 0x10), WD_INVALID_PARAMETER,
 		  "WD_IntEnable(unknown option 0x10)");
 	ok(err_has("0x10"), "... shows it");
-	in.hKernelPlugIn = 3;
-	is_status(WD_IntEnable(FAKE_FD, 1, &in), WD_NOT_IMPLEMENTED,
-		  "WD_IntEnable(hKernelPlugIn 3)");
-	ok(err_has("Kernel PlugIn routing is not implemented yet"),
-	   "... says Kernel PlugIn routing is not implemented yet");
+	{
+		WD_TRANSFER one[1];
+
+		memset(one, 0, sizeof(one));
+		one[0].cmd = RM_DWORD;
+		in.hKernelPlugIn = 3;
+		in.cmds = one;
+		in.num_cmds = 1;
+		is_status(WD_IntEnable(FAKE_FD, 1, &in), WD_INVALID_PARAMETER,
+			  "WD_IntEnable(hKernelPlugIn 3 with a command)");
+		ok(err_has("no transfer commands run"),
+		   "... says a KP acknowledges the device itself");
+		in.cmds = NULL;
+		in.num_cmds = 0;
+		in.kp_size = UDRV_KP_MAX_INT_DATA + 1;
+		in.kp_data = one;
+		is_status(WD_IntEnable(FAKE_FD, 1, &in), WD_INVALID_PARAMETER,
+			  "WD_IntEnable(kp_size over the limit)");
+		ok(err_has("over the limit of 4096"), "... names the limit");
+		in.kp_data = NULL;
+		in.kp_size = 8;
+		is_status(WD_IntEnable(FAKE_FD, 1, &in), WD_INVALID_PARAMETER,
+			  "WD_IntEnable(kp_data NULL, kp_size 8)");
+		in.hKernelPlugIn = 0;
+		in.kp_size = 0;
+		in.kp_message = 5;
+		is_status(WD_IntEnable(FAKE_FD, 1, &in), WD_INVALID_PARAMETER,
+			  "WD_IntEnable(kp_message without hKernelPlugIn)");
+		ok(err_has("hKernelPlugIn is 0"), "... says why");
+		in.kp_message = 0;
+	}
 	is_status(int_enable(NULL, 2, 0), WD_INVALID_PARAMETER,
 		  "WD_IntEnable(2 commands, cmds NULL)");
 
@@ -396,9 +422,9 @@ static void test_wdc_int_args(void)
 		  WD_INVALID_PARAMETER, "WDC_IntEnable(handler NULL)");
 	ok(err_has("handler is NULL"), "... says so");
 	is_status(WDC_IntEnable(dev, NULL, 0, 0, handler, NULL, true),
-		  WD_NOT_IMPLEMENTED, "WDC_IntEnable(useKP)");
-	ok(err_has("Kernel PlugIn routing is not implemented yet"),
-	   "... Kernel PlugIn routing is not implemented yet");
+		  WD_KERPLUG_FAILURE, "WDC_IntEnable(useKP) with no KP open");
+	ok(err_has("no Kernel PlugIn open"),
+	   "... says WDC_KernelPlugInOpen comes first");
 	is_status(WDC_IntEnable(dev, NULL, 0, 0, handler, NULL, false),
 		  WD_INVALID_HANDLE, "WDC_IntEnable on a device without an agent");
 	ok(err_has("WDC_IntEnable: fake"), "... the message names the device");

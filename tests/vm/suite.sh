@@ -36,6 +36,7 @@ for t in \
 	t_protect \
 	t_kill \
 	t_kp \
+	t_kp_irq \
 	t_m32 \
 	t_fuzz \
 	; do

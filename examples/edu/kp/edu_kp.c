@@ -2,26 +2,18 @@
 /*
  * edu_kp.c - the Kernel PlugIn of the edu sample.  The same file builds
  * edu_kp.ko (loaded into the kernel next to udrv.ko) and edu_kp.so (run
- * in-process by libudrv, where gdb and sanitizers work); see
- * docs/kernel-plugin.md.  It includes nothing but <udrv/kp.h>.
+ * in-process by libudrv, where gdb and sanitizers work), with
+ * edu_kp_irq.c; see docs/kernel-plugin.md.  It includes nothing but
+ * <udrv/kp.h>.
  */
-#include <udrv/kp.h>
-#include "edu_kp.h"
+#include "edu_kp_priv.h"
 
-#define EDU_BAR		0
 #define EDU_ID		0x00
 #define EDU_FACTORIAL	0x08
 #define EDU_STATUS	0x20
 #define EDU_COMPUTING	0x01
 /* Polls of 10 us: edu computes in a thread of the emulator. */
 #define FACT_POLLS	100000
-
-struct edu_kp {
-	WDC_DEVICE_HANDLE dev;
-	kp_spinlock_t lock;	/* guards fact_busy */
-	bool fact_busy;		/* the factorial register: one user at a time */
-	kp_atomic_t calls;
-};
 
 /* Across every handle, for the stats message. */
 static kp_atomic_t opens, closes;
@@ -179,12 +171,14 @@ static void edu_kp_call(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call)
 	case EDU_KP_MSG_NOP:
 		break;
 	default:
-		call->result = EDU_KP_UNKNOWN_MSG;
+		if (!edu_kp_irq_call(e, call))
+			call->result = EDU_KP_UNKNOWN_MSG;
 	}
 }
 
 static void edu_kp_close(void *drv_ctx)
 {
+	edu_kp_irq_closing(drv_ctx);
 	kp_atomic_inc(&closes);
 	kp_free(drv_ctx);
 }
@@ -206,14 +200,14 @@ static bool edu_kp_open(KP_OPEN_CALL *kp, WDC_DEVICE_HANDLE dev,
 		kp_printf("edu_kp: not an edu device\n");
 		return false;
 	}
-	e = kp_malloc(sizeof(*e));
+	e = kp_malloc(sizeof(*e));	/* zeroed */
 	if (!e)
 		return false;
 	e->dev = dev;
-	e->fact_busy = false;
 	kp_spinlock_init(&e->lock);
 	kp->funcCall = edu_kp_call;
 	kp->funcClose = edu_kp_close;
+	edu_kp_irq_init(kp);
 	*drv_ctx = e;
 	kp_atomic_inc(&opens);
 	return true;

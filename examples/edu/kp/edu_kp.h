@@ -20,6 +20,9 @@ enum edu_kp_msg {
 	EDU_KP_MSG_READS,	/* struct edu_kp_reads: many register reads */
 	EDU_KP_MSG_STATS,	/* struct edu_kp_stats */
 	EDU_KP_MSG_NOP,		/* nothing: the cost of a call itself */
+	EDU_KP_MSG_INT_STATS,	/* struct edu_kp_int_stats */
+	EDU_KP_MSG_PINGPONG,	/* struct edu_kp_pingpong: interrupts enabled */
+	EDU_KP_MSG_DMA,		/* struct edu_kp_dma: interrupts enabled */
 };
 
 /* call->result */
@@ -68,6 +71,51 @@ struct edu_kp_stats {
 	uint32_t opens;		/* since the KP was loaded */
 	uint32_t closes;
 	uint32_t calls;		/* on this handle */
+};
+
+/* funcIntEnable's data (none: EDU_KP_INT_COUNT, every 1) */
+enum edu_kp_int_mode {
+	EDU_KP_INT_COUNT = 0,	/* acknowledge; wake user mode every Nth */
+	EDU_KP_INT_NOACK,	/* a broken KP: never acknowledges (tests) */
+};
+
+struct edu_kp_int_cfg {
+	uint32_t mode;		/* enum edu_kp_int_mode */
+	uint32_t every;		/* EDU_KP_INT_COUNT: wake-up per N; 0 = 1 */
+};
+
+struct edu_kp_int_stats {
+	uint32_t handled;	/* interrupts acknowledged (funcIntAtIrql*) */
+	uint32_t dpcs;		/* funcIntAtDpc* calls */
+	uint32_t dpc_sum;	/* the counts they were given, summed */
+	uint32_t wakes;		/* what they returned, summed */
+	uint32_t pongs;		/* of the current or last ping-pong */
+	uint32_t dma_done;	/* transfers completed by the handler */
+	uint32_t int_disables;	/* funcIntDisable calls, every handle */
+	uint32_t bad_closes;	/* funcClose with interrupts on: must be 0 */
+};
+
+/*
+ * Ping-pong: the handler raises the next interrupt itself until `target`
+ * (0: until interrupts are disabled), then wakes user mode once.
+ */
+struct edu_kp_pingpong {
+	uint32_t target;
+};
+
+/*
+ * src -> edu's buffer -> dst by edu's DMA engine, both buffers locked by
+ * the application (by handle); the second leg starts from the first one's
+ * DMA-done interrupt and the last one wakes user mode.  `status` is
+ * WDC_DMABufGet's when result is EDU_KP_DEVICE_ERROR.
+ */
+#define EDU_KP_DMA_MAX		4096	/* edu's own buffer */
+
+struct edu_kp_dma {
+	uint32_t hdma_src;
+	uint32_t hdma_dst;
+	uint32_t bytes;		/* <= EDU_KP_DMA_MAX */
+	uint32_t status;	/* out */
 };
 
 /* Fletcher-style: order matters, so a swapped pair is caught. */

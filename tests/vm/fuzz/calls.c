@@ -441,6 +441,9 @@ static void do_int_enable(void)
 		FZF(struct udrv_int_enable, max_vectors, F_COUNT),
 		FZF(struct udrv_int_enable, hkp, F_GEN),
 		FZF(struct udrv_int_enable, pad, F_PAD),
+		FZF(struct udrv_int_enable, kp_message, F_GEN),
+		FZF(struct udrv_int_enable, kp_size, F_COUNT),
+		FZF(struct udrv_int_enable, kp_data, F_PTR_IN),
 	};
 	struct udrv_int_enable e = { .size = sizeof(e) };
 	struct udrv_xfer *x = fz_cmds(3);
@@ -501,7 +504,7 @@ static void do_int_wait(bool block)
 		FZF(struct udrv_int_wait, num_cmds, F_COUNT),
 		FZF(struct udrv_int_wait, cmds, F_PTR_OUT),
 		FZF(struct udrv_int_wait, count, F_GEN),
-		FZF(struct udrv_int_wait, pad, F_PAD),
+		FZF(struct udrv_int_wait, kp_count, F_GEN),	/* out only */
 	};
 	struct udrv_int_wait w = { .size = sizeof(w) };
 	struct udrv_xfer *x = fz_scratch(UDRV_MAX_INT_CMDS * sizeof(*x));
