@@ -202,6 +202,8 @@ uint32_t WDC_KernelPlugInClose(WDC_DEVICE_HANDLE dev)
 		return udrv_fail(WD_OPERATION_ALREADY_DONE,
 				 "%s: %s has no Kernel PlugIn open", __func__,
 				 dev->name);
+	/* funcIntDisable before funcClose, as in the agent */
+	udrv_int_kp_closing(dev);
 	if (dev->kp.user) {
 		udrv_kp_user_close(dev);
 		st = WD_STATUS_SUCCESS;

@@ -16,6 +16,16 @@ uint32_t udrv_kp_user_open(WDC_DEVICE_HANDLE dev, const char *name,
 /* funcCall on a copy of call->data, as the agent does it. */
 uint32_t udrv_kp_user_call(WDC_DEVICE_HANDLE dev,
 			   WD_KERNEL_PLUGIN_CALL *call);
+/*
+ * The interrupt handlers of a KP in user mode: funcIntEnable (its
+ * accepted types narrowed to the handlers it has), then, on the
+ * interrupt thread, funcIntAtIrql* per interrupt the agent counted and
+ * funcIntAtDpc*; returns the wake-ups for the handler, or sets *stopped.
+ */
+uint32_t udrv_kp_user_int_enable(WDC_DEVICE_HANDLE dev, uint32_t *options);
+uint32_t udrv_kp_user_int_run(WDC_DEVICE_HANDLE dev, const WD_INTERRUPT *w,
+			      uint32_t *handled, uint32_t *stopped);
+void udrv_kp_user_int_disable(WDC_DEVICE_HANDLE dev);
 /* funcClose and unload. */
 void udrv_kp_user_close(WDC_DEVICE_HANDLE dev);
 

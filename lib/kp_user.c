@@ -257,3 +257,106 @@ void udrv_kp_user_close(WDC_DEVICE_HANDLE dev)
 	dlclose(dev->kp.so);
 #endif
 }
+
+/* ---- interrupts ------------------------------------------------------- */
+
+/* As the agent's storm guard: a level interrupt the KP never acknowledges */
+#define KP_USER_UNACKED_MAX	10000
+#define PCI_STATUS_REG		0x06
+#define PCI_STATUS_INTX		0x08
+
+uint32_t udrv_kp_user_int_enable(WDC_DEVICE_HANDLE dev, uint32_t *options)
+{
+	const KP_OPEN_CALL *ops = &dev->kp.ops;
+	uint32_t have = (ops->funcIntAtIrql ? INTERRUPT_LEVEL_SENSITIVE : 0) |
+			(ops->funcIntAtIrqlMSI ?
+			 INTERRUPT_MESSAGE | INTERRUPT_MESSAGE_X : 0);
+	uint32_t types = INTERRUPT_LEVEL_SENSITIVE | INTERRUPT_MESSAGE |
+			 INTERRUPT_MESSAGE_X;
+	WD_KERNEL_PLUGIN_CALL call;
+	void *ctx = NULL;
+
+	if (!ops->funcIntEnable || !have)
+		return udrv_fail(WD_KERPLUG_FAILURE,
+				 "WDC_IntEnable: Kernel PlugIn '%s' has no funcIntEnable, or no handler (funcIntAtIrql for INTx, funcIntAtIrqlMSI for MSI/MSI-X)",
+				 dev->kp.name);
+	/* The same choice the agent makes: only types it has a handler for */
+	*options = (*options & ~types) |
+		   ((*options & types ? *options & types : types) & have);
+	if (!(*options & types))
+		return udrv_fail(WD_FAILED_ENABLING_INTERRUPT,
+				 "WDC_IntEnable: Kernel PlugIn '%s' has no handler for the interrupt types asked for",
+				 dev->kp.name);
+	memset(&call, 0, sizeof(call));
+	call.hKernelPlugIn = dev->kp.handle;
+	if (!ops->funcIntEnable(dev->kp.drv_ctx, &call, &ctx))
+		return udrv_fail(WD_KERPLUG_FAILURE,
+				 "WDC_IntEnable: the funcIntEnable of Kernel PlugIn '%s' (user mode) returned false",
+				 dev->kp.name);
+	dev->irq.kp_ctx = ctx;
+	dev->irq.kp_seen = 0;
+	dev->irq.kp_unacked = 0;
+	return WD_STATUS_SUCCESS;
+}
+
+/* Still asserting INTx after the handler: it did not acknowledge. */
+static bool intx_asserted(WDC_DEVICE_HANDLE dev)
+{
+	uint16_t status = 0;
+
+	return !WDC_PciReadCfg16(dev, PCI_STATUS_REG, &status) &&
+	       (status & PCI_STATUS_INTX);
+}
+
+uint32_t udrv_kp_user_int_run(WDC_DEVICE_HANDLE dev, const WD_INTERRUPT *w,
+			      uint32_t *handled, uint32_t *stopped)
+{
+	const KP_OPEN_CALL *ops = &dev->kp.ops;
+	struct udrv_dev_int *in = &dev->irq;
+	bool intx = w->enabled_type == INTERRUPT_LEVEL_SENSITIVE;
+	uint32_t n = w->count - in->kp_seen, i, pending = 0, wake;
+
+	*handled = 0;
+	in->kp_seen = w->count;
+	for (i = 0; i < n; i++) {
+		bool mine = true, dpc;
+
+		dpc = intx ? ops->funcIntAtIrql(in->kp_ctx, &mine) :
+			     ops->funcIntAtIrqlMSI(in->kp_ctx, w->last_message,
+						   &mine);
+		if (mine) {
+			++*handled;
+			pending += dpc;
+		}
+		if (!intx)
+			continue;
+		/* The agent unmasks INTx at the next wait: it must be quiet */
+		if (!intx_asserted(dev)) {
+			in->kp_unacked = 0;
+		} else if (++in->kp_unacked >= KP_USER_UNACKED_MAX) {
+			udrv_fail(WD_OPERATION_FAILED,
+				  "Kernel PlugIn '%s' (user mode): INTx still asserted after funcIntAtIrql %u times in a row: it does not acknowledge the device; interrupts stopped",
+				  dev->kp.name, KP_USER_UNACKED_MAX);
+			fprintf(stderr, "udrv: %s\n", WDC_GetLastErrStr());
+			*stopped = UDRV_STOP_STORM;
+			return 0;
+		}
+	}
+	if (!pending)
+		return 0;
+	if (intx)
+		wake = ops->funcIntAtDpc ?
+		       ops->funcIntAtDpc(in->kp_ctx, pending) : pending;
+	else
+		wake = ops->funcIntAtDpcMSI ?
+		       ops->funcIntAtDpcMSI(in->kp_ctx, pending,
+					    w->last_message) : pending;
+	return wake;
+}
+
+void udrv_kp_user_int_disable(WDC_DEVICE_HANDLE dev)
+{
+	if (dev->kp.ops.funcIntDisable)
+		dev->kp.ops.funcIntDisable(dev->irq.kp_ctx);
+	dev->irq.kp_user = false;
+}

@@ -83,6 +83,11 @@ struct udrv_dev_int {
 	void *ctx;
 	WD_INTERRUPT wait;	/* the thread's own WD_IntWait argument */
 	WD_INTERRUPT snap;	/* as of the last delivered interrupt */
+	/* useKP with the KP in user mode (kp_user.c runs its handlers) */
+	bool kp_user;
+	void *kp_ctx;		/* funcIntEnable's */
+	uint32_t kp_seen;	/* the agent's count the handlers have seen */
+	uint32_t kp_unacked;	/* INTx still asserted after, in a row */
 };
 
 /* ---- WDC_ devices (wdc.c) ---------------------------------------------- */
@@ -126,6 +131,8 @@ struct WDC_DEVICE {
  * device must stay open) only when called from the device's own handler.
  */
 void udrv_int_dev_init(WDC_DEVICE_HANDLE dev);
+/* WDC_KernelPlugInClose: interrupts routed to that KP stop first */
+void udrv_int_kp_closing(WDC_DEVICE_HANDLE dev);
 uint32_t udrv_int_dev_close(WDC_DEVICE_HANDLE dev, const char *fn);
 
 /*

@@ -18,7 +18,7 @@
  * stopped on its own stays ON with `exited` set until someone joins it.
  */
 #include <signal.h>
-#include "udrv_internal.h"
+#include "kp_internal.h"
 
 void udrv_int_dev_init(WDC_DEVICE_HANDLE dev)
 {
@@ -48,10 +48,28 @@ static void *int_thread(void *arg)
 	pthread_mutex_lock(&in->lock);
 	pthread_mutex_unlock(&in->lock);
 	for (;;) {
+		uint32_t wake = 1, handled = 0, kp_stop = 0;
+
 		st = WD_IntWait(dev->hwd, w, 0);
 		stop = st || w->stopped;
+		/* A user-mode KP's handlers decide what is delivered. */
+		if (!stop && in->kp_user) {
+			wake = udrv_kp_user_int_run(dev, w, &handled, &kp_stop);
+			if (kp_stop) {
+				WD_IntDisable(dev->hwd, w);
+				w->stopped = kp_stop;
+				stop = true;
+			}
+		}
 		pthread_mutex_lock(&in->lock);
-		if (stop) {
+		if (!stop && in->kp_user) {
+			in->snap.kp_count += handled;
+			in->snap.count += wake;
+			in->snap.lost += wake > 1 ? wake - 1 : 0;
+			in->snap.last_message = w->last_message;
+			in->snap.vectors = w->vectors;
+			in->snap.enabled_type = w->enabled_type;
+		} else if (stop) {
 			/* Not delivered: the snapshot keeps the last one. */
 			in->snap.stopped = w->stopped ? w->stopped :
 							UDRV_STOP_DISABLED;
@@ -67,15 +85,20 @@ static void *int_thread(void *arg)
 		pthread_mutex_unlock(&in->lock);
 		if (stop)
 			return NULL;
-		in->handler(in->ctx);
+		if (wake)
+			in->handler(in->ctx);
 	}
 }
 
 /* Joins a thread that stopped on its own, so that the device is OFF. */
-static void reap_locked(struct udrv_dev_int *in)
+static void reap_locked(WDC_DEVICE_HANDLE dev)
 {
+	struct udrv_dev_int *in = &dev->irq;
+
 	if (in->state == UDRV_WDC_INT_ON && in->exited) {
 		pthread_join(in->thread, NULL);
+		if (in->kp_user)
+			udrv_kp_user_int_disable(dev);
 		in->state = UDRV_WDC_INT_OFF;
 	}
 }
@@ -131,10 +154,6 @@ uint32_t WDC_IntEnable(WDC_DEVICE_HANDLE dev, WD_TRANSFER *cmds,
 	if (useKP && num_cmds)
 		return udrv_fail(WD_INVALID_PARAMETER,
 				 "WDC_IntEnable: with useKP no transfer commands run: the Kernel PlugIn's funcIntAtIrql acknowledges the device (num_cmds must be 0)");
-	if (useKP && dev->kp.user)
-		return udrv_fail(WD_NOT_IMPLEMENTED,
-				 "WDC_IntEnable: useKP with Kernel PlugIn '%s' in user mode is not implemented yet",
-				 dev->kp.name);
 	in = &dev->irq;
 	pthread_mutex_lock(&in->lock);
 	if (on_handler_thread(in)) {
@@ -145,7 +164,7 @@ uint32_t WDC_IntEnable(WDC_DEVICE_HANDLE dev, WD_TRANSFER *cmds,
 	}
 	while (in->state == UDRV_WDC_INT_DISABLING)
 		pthread_cond_wait(&in->idle, &in->lock);
-	reap_locked(in);
+	reap_locked(dev);
 	if (in->state != UDRV_WDC_INT_OFF) {
 		pthread_mutex_unlock(&in->lock);
 		return udrv_fail(WD_RESOURCE_OVERLAP,
@@ -156,9 +175,21 @@ uint32_t WDC_IntEnable(WDC_DEVICE_HANDLE dev, WD_TRANSFER *cmds,
 	in->wait.cmds = cmds;
 	in->wait.num_cmds = num_cmds;
 	in->wait.options = options;
-	in->wait.hKernelPlugIn = useKP ? dev->kp.handle : 0;
+	in->kp_user = useKP && dev->kp.user;
+	in->wait.hKernelPlugIn = useKP && !in->kp_user ? dev->kp.handle : 0;
+	if (in->kp_user) {
+		/* The agent masks INTx until the next wait, as without commands */
+		st = udrv_kp_user_int_enable(dev, &in->wait.options);
+		if (st) {
+			in->kp_user = false;
+			pthread_mutex_unlock(&in->lock);
+			return st;
+		}
+	}
 	st = WD_IntEnable(dev->hwd, dev->hcard, &in->wait);
 	if (st) {
+		if (in->kp_user)
+			udrv_kp_user_int_disable(dev);
 		pthread_mutex_unlock(&in->lock);
 		return enable_fail(dev, st);
 	}
@@ -174,6 +205,8 @@ uint32_t WDC_IntEnable(WDC_DEVICE_HANDLE dev, WD_TRANSFER *cmds,
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		WD_IntDisable(dev->hwd, &in->wait);
+		if (in->kp_user)
+			udrv_kp_user_int_disable(dev);
 		in->snap.stopped = UDRV_STOP_DISABLED;
 		pthread_mutex_unlock(&in->lock);
 		return udrv_fail(WD_INSUFFICIENT_RESOURCES,
@@ -231,6 +264,9 @@ uint32_t WDC_IntDisable(WDC_DEVICE_HANDLE dev)
 	else if (st)
 		udrv_fail_wrap(st, "WDC_IntDisable: %s", dev->name);
 	pthread_join(thread, NULL);
+	/* No handler runs any more: as the agent, funcIntDisable now */
+	if (in->kp_user)
+		udrv_kp_user_int_disable(dev);
 
 	pthread_mutex_lock(&in->lock);
 	in->state = UDRV_WDC_INT_OFF;
@@ -293,4 +329,17 @@ uint32_t udrv_int_dev_close(WDC_DEVICE_HANDLE dev, const char *fn)
 	pthread_cond_destroy(&in->idle);
 	pthread_mutex_destroy(&in->lock);
 	return WD_STATUS_SUCCESS;
+}
+
+void udrv_int_kp_closing(WDC_DEVICE_HANDLE dev)
+{
+	struct udrv_dev_int *in = &dev->irq;
+	bool routed;
+
+	pthread_mutex_lock(&in->lock);
+	routed = in->state != UDRV_WDC_INT_OFF &&
+		 (in->kp_user || in->wait.hKernelPlugIn);
+	pthread_mutex_unlock(&in->lock);
+	if (routed)
+		WDC_IntDisable(dev);
 }

@@ -176,11 +176,17 @@ static void counts(uint32_t type)
 	/* Ping-pong: the handler raises the next one itself */
 	{
 		struct edu_kp_pingpong p = { .target = PP_TARGET };
-		uint32_t c0 = in.count, k0 = in.kp_count;
+		uint32_t c0, k0, st;
 
+		/* The 5 delivered above, not waited for yet: taken now */
+		WD_IntWait(hwd, &in, 1);
+		c0 = in.count;
+		k0 = in.kp_count;
 		tap_ok(kp_call(hkp, EDU_KP_MSG_PINGPONG, &p, sizeof(p)) == 0,
 		       "%s: ping-pong to %u started", tname(type), PP_TARGET);
-		WD_IntWait(hwd, &in, 30000);
+		st = WD_IntWait(hwd, &in, 60000);
+		tap_status(st, WD_STATUS_SUCCESS, "%s: woken by the ping-pong",
+			   tname(type));
 		usleep(100000);
 		WD_IntCount(hwd, &in);
 		s = stats(hkp);

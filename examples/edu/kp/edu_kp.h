@@ -23,6 +23,7 @@ enum edu_kp_msg {
 	EDU_KP_MSG_INT_STATS,	/* struct edu_kp_int_stats */
 	EDU_KP_MSG_PINGPONG,	/* struct edu_kp_pingpong: interrupts enabled */
 	EDU_KP_MSG_DMA,		/* struct edu_kp_dma: interrupts enabled */
+	EDU_KP_MSG_INT_CFG,	/* struct edu_kp_int_cfg, while enabled */
 };
 
 /* call->result */
@@ -73,7 +74,10 @@ struct edu_kp_stats {
 	uint32_t calls;		/* on this handle */
 };
 
-/* funcIntEnable's data (none: EDU_KP_INT_COUNT, every 1) */
+/*
+ * funcIntEnable's data (none: EDU_KP_INT_COUNT, every 1), or, since
+ * WDC_IntEnable passes none, EDU_KP_MSG_INT_CFG once enabled.
+ */
 enum edu_kp_int_mode {
 	EDU_KP_INT_COUNT = 0,	/* acknowledge; wake user mode every Nth */
 	EDU_KP_INT_NOACK,	/* a broken KP: never acknowledges (tests) */

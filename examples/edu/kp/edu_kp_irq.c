@@ -270,9 +270,28 @@ static void dma(struct edu_kp *e, WD_KERNEL_PLUGIN_CALL *call)
 			EDU_DMA_START | EDU_DMA_IRQ);
 }
 
+/* WDC_IntEnable passes no data: the mode can change at any time. */
+static void int_cfg(struct edu_kp *e, WD_KERNEL_PLUGIN_CALL *call)
+{
+	const struct edu_kp_int_cfg *c = call->data;
+
+	if (call->size < sizeof(*c)) {
+		call->result = EDU_KP_BAD_SIZE;
+		return;
+	}
+	kp_spinlock_lock(&e->lock);
+	e->mode = c->mode;
+	e->every = c->every ? c->every : 1;
+	e->since_wake = 0;
+	kp_spinlock_unlock(&e->lock);
+}
+
 bool edu_kp_irq_call(struct edu_kp *e, WD_KERNEL_PLUGIN_CALL *call)
 {
 	switch (call->message) {
+	case EDU_KP_MSG_INT_CFG:
+		int_cfg(e, call);
+		return true;
 	case EDU_KP_MSG_INT_STATS:
 		int_stats(e, call);
 		return true;
