@@ -5,6 +5,8 @@
 #                                   it finds the edu bound to udrv itself)
 #   uio     irq_uio BDF N          (uio_pci_generic, INTx masked by the kernel)
 #   vfio    irq_vfio BDF N         (vfio-pci, MSI on an eventfd; needs IOMMU)
+#   udrv-kp bench_irq_kp N         (the edu sample's Kernel PlugIn: ack and
+#                                   raise in its MSI handler; and latency)
 #   kernel  edu_pingpong.ko        (bare in-kernel MSI handler: the limit)
 # Round trip: write 1 to BAR0+0x60 (raise) -> interrupt -> the waiting side
 # wakes -> write 1 to BAR0+0x64 (acknowledge) -> next.  Every measuring
@@ -26,6 +28,7 @@
 N=${1:-50000}
 RES=/tmp/irq-results
 : >"$RES"
+: >/tmp/irq-latency
 failed=0
 
 # shellcheck source-path=SCRIPTDIR source=edu-guest.sh
@@ -56,6 +59,16 @@ if command -v bench_irq_udrv >/dev/null 2>&1; then
 	say "udrv: udrvctl bind $bdf; bench_irq_udrv $N"
 	if udrvctl bind "$bdf" >/tmp/irq-out 2>&1 && [ "$(driver_of)" = udrv ]; then
 		run udrv bench_irq_udrv "$N"
+		# The same device, its interrupts handled in a Kernel PlugIn
+		if command -v bench_irq_kp >/dev/null 2>&1 &&
+			insmod /lib/udrv/edu_kp.ko; then
+			say "udrv-kp: edu_kp.ko; bench_irq_kp $N"
+			run udrv-kp bench_irq_kp "$N"
+			grep '^LATENCY ' /tmp/irq-out >>/tmp/irq-latency
+			rmmod edu_kp || fail "rmmod edu_kp"
+		else
+			fail "udrv-kp: bench_irq_kp or edu_kp.ko missing"
+		fi
 	else
 		cat /tmp/irq-out
 		fail "udrvctl bind $bdf (driver: $(driver_of))"
@@ -104,6 +117,7 @@ function desc(n) {
 	if (n == "uio") return "uio_pci_generic: INTx, read() /dev/uioN, unmask by config write"
 	if (n == "vfio") return "vfio-pci: MSI, read() on an eventfd"
 	if (n == "kernel") return "edu_pingpong.ko: MSI, ack + raise in the handler"
+	if (n == "udrv-kp") return "udrv Kernel PlugIn: MSI, ack + raise in funcIntAtIrqlMSI (bench_irq_kp)"
 	if (n ~ /^udrv/) return "udrv: bench_irq_udrv"
 	return ""
 }
@@ -113,7 +127,19 @@ END {
 	for (i = 1; i <= NR; i++)
 		printf "| %s | %s | %d | %s | %s |\n", name[i], desc(name[i]),
 		    rate[i], ratio(rate[i], by["uio"]), ratio(rate[i], by["kernel"])
+	for (i = 1; i <= NR; i++)
+		if (name[i] ~ /^udrv-/ && name[i] != "udrv-kp" && rate[i] > best) {
+			best = rate[i]
+			bname = name[i]
+		}
+	if (by["udrv-kp"] > 0 && best > 0)
+		printf "\nKernel PlugIn vs the best user-mode path (%s): %.2fx; vs the bare module: %s\n",
+		    bname, by["udrv-kp"] / best, ratio(by["udrv-kp"], by["kernel"])
 }' "$RES"
+if [ -s /tmp/irq-latency ]; then
+	echo
+	sed 's/^LATENCY /- /' /tmp/irq-latency
+fi
 echo
 [ $failed = 0 ] || echo "irq.sh: some measurements failed (see FAIL lines)"
 exit $failed

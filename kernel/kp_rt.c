@@ -18,6 +18,7 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include "kp_dev.h"
 #include "regs.h"
 
@@ -546,3 +547,10 @@ void kp_udelay(unsigned long usecs)
 	udelay(usecs);
 }
 EXPORT_SYMBOL_NS_GPL(kp_udelay, UDRV);
+
+/* ktime_get_ns() is user space's CLOCK_MONOTONIC */
+uint64_t kp_time_ns(void)
+{
+	return ktime_get_ns();
+}
+EXPORT_SYMBOL_NS_GPL(kp_time_ns, UDRV);

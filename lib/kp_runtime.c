@@ -55,6 +55,14 @@ void kp_udelay(unsigned long usecs)
 		 (t.tv_nsec - t0.tv_nsec) < ns);
 }
 
+uint64_t kp_time_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 void kp_spinlock_init(kp_spinlock_t *l)
 {
 	pthread_mutex_init(&l->lock, NULL);

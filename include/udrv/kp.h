@@ -90,6 +90,8 @@ void *kp_memset(void *dst, int c, size_t n);
 /* To the kernel log (KERN_INFO) or to stderr, prefixed "kp: " */
 void kp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kp_udelay(unsigned long usecs);	/* busy-waits; keep it short */
+/* CLOCK_MONOTONIC in nanoseconds, the same clock in both modes */
+uint64_t kp_time_ns(void);
 
 /*
  * A spinlock that is safe against the KP's own interrupt handler: in the

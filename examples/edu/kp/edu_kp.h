@@ -97,6 +97,8 @@ struct edu_kp_int_stats {
 	uint32_t dma_done;	/* transfers completed by the handler */
 	uint32_t int_disables;	/* funcIntDisable calls, every handle */
 	uint32_t bad_closes;	/* funcClose with interrupts on: must be 0 */
+	uint32_t pad;
+	uint64_t irql_ns;	/* kp_time_ns() at the last funcIntAtIrql* */
 };
 
 /*

@@ -89,6 +89,7 @@ static bool edu_int_at_irql(void *int_ctx, bool *is_my_interrupt)
 	struct edu_kp *e = int_ctx;
 	bool dpc = false, raise = false;
 	uint32_t status = 0, pongs;
+	uint64_t now = kp_time_ns();
 
 	if (WDC_ReadAddr32(e->dev, EDU_BAR, EDU_IRQ_STATUS, &status) ||
 	    !status) {
@@ -102,6 +103,7 @@ static bool edu_int_at_irql(void *int_ctx, bool *is_my_interrupt)
 	kp_atomic_inc(&e->handled);
 
 	kp_spinlock_lock(&e->lock);
+	e->irql_ns = now;
 	if ((status & EDU_IRQ_DMA) && e->dma_stage == 1) {
 		e->dma_stage = 2;
 		dma_second_leg(e);
@@ -199,6 +201,10 @@ static void int_stats(struct edu_kp *e, WD_KERNEL_PLUGIN_CALL *call)
 	s->dma_done = kp_atomic_read(&e->dma_done);
 	s->int_disables = kp_atomic_read(&int_disables);
 	s->bad_closes = kp_atomic_read(&bad_closes);
+	s->pad = 0;
+	kp_spinlock_lock(&e->lock);
+	s->irql_ns = e->irql_ns;
+	kp_spinlock_unlock(&e->lock);
 }
 
 static void pingpong(struct edu_kp *e, WD_KERNEL_PLUGIN_CALL *call)

@@ -29,6 +29,7 @@ struct edu_kp {
 	uint32_t dma_bytes;
 	bool dma_wake;		/* done: the DPC wakes user mode */
 	kp_atomic_t handled, dpcs, dpc_sum, wakes, pongs, dma_done;
+	uint64_t irql_ns;	/* when the last handler ran (benchmarks) */
 };
 
 /* edu_kp_irq.c */
