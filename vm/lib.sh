@@ -11,29 +11,32 @@ vm_as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Debian's cloud kernels, as installed versions (e.g. 6.1.0-56-cloud-amd64),
-# oldest first. The version numbers move with every point release, so they are
-# always discovered from /boot and never written down anywhere.
+# The Debian kernels vm/run boots, as installed versions (e.g.
+# 6.1.0-56-cloud-amd64), oldest first: the cloud kernels (6.1, 6.12) and
+# with "rt" the PREEMPT_RT one (6.1.0-56-rt-amd64). The version numbers move
+# with every point release, so they are always discovered from /boot and
+# never written down anywhere.
 vm_kernels_installed() {
-	local f
-	for f in /boot/vmlinuz-*-cloud-amd64; do
+	local flavour=${1:-cloud} f
+	for f in /boot/vmlinuz-*-"$flavour"-amd64; do
 		[ -e "$f" ] && printf '%s\n' "${f#/boot/vmlinuz-}"
 	done | sort -V
 }
 
-# Installed kernels that also have their Kbuild tree, i.e. that we can build
-# udrv.ko for.
+# Installed kernels (cloud and rt) that also have their Kbuild tree, i.e.
+# that we can build udrv.ko for.
 vm_kernels_buildable() {
 	local v
-	for v in $(vm_kernels_installed); do
+	for v in $(vm_kernels_installed cloud) $(vm_kernels_installed rt); do
 		[ -f "/lib/modules/$v/build/Makefile" ] && printf '%s\n' "$v"
 	done
 	return 0
 }
 
 # Resolve a kernel spec to an installed version: "6.1" and "6.12" mean the
-# newest installed kernel of that line, "debug" the one vm/debug-kernel
-# installed, a full version string stands for itself.
+# newest installed cloud kernel of that line, "rt" the newest PREEMPT_RT
+# kernel that has its headers, "debug" the one vm/debug-kernel installed, a
+# full version string stands for itself.
 vm_kernel_resolve() {
 	local spec=${1:-6.1} f v best=
 	if [ -e "/boot/vmlinuz-$spec" ]; then
@@ -46,6 +49,19 @@ vm_kernel_resolve() {
 		done
 		[ -n "$best" ] || {
 			vm_say "no debug kernel installed (build it with vm/debug-kernel)"
+			return 1
+		}
+		printf '%s\n' "$best"
+		return 0
+	fi
+	if [ "$spec" = rt ]; then
+		# Without headers udrv.ko cannot be built for it: a kernel whose
+		# headers package is gone is no candidate. The list is sorted.
+		for v in $(vm_kernels_installed rt); do
+			[ -f "/lib/modules/$v/build/Makefile" ] && best=$v
+		done
+		[ -n "$best" ] || {
+			vm_say "no PREEMPT_RT kernel with headers installed (vm/deps installs linux-image-rt-amd64 linux-headers-rt-amd64)"
 			return 1
 		}
 		printf '%s\n' "$best"
