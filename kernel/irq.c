@@ -360,12 +360,22 @@ static int udrv_irq_setup(struct udrv_dev *dev, struct udrv_irq *ui,
 	return 0;
 }
 
-/* First in any teardown: a waiter must not unmask INTx once we masked it. */
+/*
+ * First in any teardown, dev->lock held: a waiter must not unmask INTx
+ * once we masked it; and INTx is masked before its handler goes.  A raise
+ * between free_irq() and a later mask would stay asserted on a shared line
+ * with nobody to claim it, and on PREEMPT_RT free_irq() itself waits for
+ * the other sharers' threads, which that assertion keeps waking, until the
+ * kernel disables the whole line ("nobody cared").
+ */
 void udrv_irq_stop(struct udrv_irq *ui, u32 why)
 {
+	lockdep_assert_held(&ui->dev->lock);
 	spin_lock_irq(&ui->lock);
 	ui->stopped = why;
 	spin_unlock_irq(&ui->lock);
+	if (ui->type == UDRV_INT_INTX && !ui->dev->gone)
+		pci_intx(ui->dev->pdev, 0);
 }
 
 /* Returns once no handler (and no Kernel PlugIn DPC) runs any more. */

@@ -27,6 +27,7 @@ for t in \
 	t_irqshare \
 	t_irqacc \
 	t_irqstorm \
+	t_intxdown \
 	t_msix \
 	t_dma \
 	t_race \

@@ -219,7 +219,17 @@ static void interrupts(WDC_DEVICE_HANDLE dev, uint32_t type, const char *name)
 	       st.kp_count == 2 * RAISES + PP_TARGET,
 	       "%s: ping-pong of %u in the KP, one wake-up", name,
 	       PP_TARGET);
-	report(!WDC_IntDisable(dev), "%s: disable", name);
+	/* Disabling always returns, even while the KP keeps raising */
+	p.target = 0;
+	call(dev, EDU_KP_MSG_PINGPONG, &p, sizeof(p), &res);
+	usleep(200000);
+	h0 = int_stats(dev).pongs;
+	report(!WDC_IntDisable(dev) && h0 > 0,
+	       "%s: disable during an endless ping-pong (%u pongs)", name, h0);
+	h0 = int_stats(dev).pongs;
+	usleep(100000);
+	report(int_stats(dev).pongs == h0, "%s: nothing ran after it", name);
+	WDC_WriteAddr32(dev, 0, 0x64, 0xffffffff);
 }
 
 /*
