@@ -477,7 +477,12 @@ void udrv_kp_release_file(struct udrv_file *uf)
 	}
 }
 
-/* The card is out of its file's table already; its handles close now. */
+/*
+ * The card is out of its file's table already; its handles close now.
+ * Each stays on its device's list until it is closed, so that a removal
+ * running meanwhile finds it and waits on its sem too: a call in progress
+ * must return before the removal unmaps the BARs it may be reading.
+ */
 void udrv_kp_close_card(struct udrv_file *uf, struct udrv_card *card)
 {
 	struct udrv_dev *dev = card->dev;
@@ -490,8 +495,7 @@ void udrv_kp_close_card(struct udrv_file *uf, struct udrv_card *card)
 		list_for_each_entry(kph, &dev->kps, dev_node) {
 			if (kph->card == card) {
 				found = kph;
-				/* The list's reference is ours now. */
-				list_del_init(&kph->dev_node);
+				kref_get(&kph->kref);
 				break;
 			}
 		}
@@ -501,6 +505,7 @@ void udrv_kp_close_card(struct udrv_file *uf, struct udrv_card *card)
 		down_write(&found->sem);
 		udrv_kph_close_locked(found, false);
 		up_write(&found->sem);
+		udrv_kph_unlist(found);
 		/* Its number now names nothing (0: it was still opening) */
 		down_write(&uf->sem);
 		in_table = found->handle &&

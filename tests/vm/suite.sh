@@ -38,6 +38,7 @@ for t in \
 	t_kill \
 	t_kp \
 	t_kp_irq \
+	t_kprace \
 	t_m32 \
 	t_fuzz \
 	; do

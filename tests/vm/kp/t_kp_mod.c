@@ -62,6 +62,27 @@ static void t_kp_spin(WD_KERNEL_PLUGIN_CALL *call)
 
 static void t_kp_dispatch(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call);
 
+static uint32_t t_kp_watch_cmd(struct t_kp_ctx *ctx, const uint8_t *d,
+			       uint32_t size)
+{
+	uint16_t cmd0 = 0, cmd = 0;
+	uint32_t ms = 0, i, st;
+
+	if (size < 4)
+		return WD_INVALID_PARAMETER + 2;
+	kp_memcpy(&ms, d, 4);
+	if (ms > 5000)
+		return WD_INVALID_PARAMETER + 2;
+	st = WDC_PciReadCfg16(ctx->dev, 4, &cmd0);
+	for (i = 0; !st && i < ms * 10; i++) {
+		kp_udelay(100);
+		st = WDC_PciReadCfg16(ctx->dev, 4, &cmd);
+		if (!st && cmd != cmd0)
+			return 1;
+	}
+	return st ? st + 2 : 0;
+}
+
 static void t_kp_call(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call)
 {
 	struct t_kp_ctx *ctx = drv_ctx;
@@ -139,6 +160,9 @@ static void t_kp_dispatch(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call)
 		break;
 	case T_KP_BAD_CLOSES:
 		call->result = kp_atomic_read(&t_kp_bad_closes);
+		break;
+	case T_KP_WATCH_CMD:
+		call->result = t_kp_watch_cmd(ctx, d, call->size);
 		break;
 	default:
 		call->result = WD_INVALID_PARAMETER;

@@ -26,6 +26,13 @@ enum {
 	T_KP_BAD_CLOSES,	/* result = funcClose calls that overlapped a
 				 * funcCall of their handle
 				 */
+	/*
+	 * data (4 bytes): milliseconds (<= 5000) to watch the device's PCI
+	 * command register; result 1 if it changed meanwhile (the agent
+	 * released the device under the call), 0 if not, else a WD_ status
+	 * + 2
+	 */
+	T_KP_WATCH_CMD,
 };
 
 #endif
