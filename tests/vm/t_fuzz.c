@@ -275,6 +275,16 @@ int main(void)
 	       (unsigned long)fz_st->stale,
 	       (unsigned long)fz_st->faults_freed,
 	       fz_st->stale ? ": first: " : "", fz_st->stale_what);
+	if (fz_st->stale) {
+		/* The pool's events before the first stale touch, one a line */
+		for (char *l = fz_st->stale_log, *nl; *l; l = nl + 1) {
+			nl = strchr(l, '\n');
+			if (!nl)
+				break;
+			*nl = 0;
+			tap_diag("  %s", l);
+		}
+	}
 	tap_ok(fz_st->fork_touch_ok == 0,
 	       "no forked child reached a mapping (%lu)",
 	       (unsigned long)fz_st->fork_touch_ok);
