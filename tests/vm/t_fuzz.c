@@ -245,9 +245,11 @@ int main(void)
 	tap_diag("touch faults %lu (%lu on mappings of objects the pool thought "
 		 "live: unbind, remove, races), fail-nth faults injected %lu; "
 		 "%lu touches of a freed object's mapping reached a live object "
-		 "of the same handle (pool raced)",
+		 "of the same handle (pool raced), %lu worked while a free was "
+		 "in flight (not conclusive)",
 		 (unsigned long)fz_st->faults, (unsigned long)fz_st->faults_live,
-		 (unsigned long)fz_st->injected, (unsigned long)fz_st->reused);
+		 (unsigned long)fz_st->injected, (unsigned long)fz_st->reused,
+		 (unsigned long)fz_st->raced);
 	if (fz_have_kcov)
 		tap_diag("coverage: %lu kernel PCs, %lu in udrv.ko; corpus %lu programs",
 			 (unsigned long)fz_st->cover,

@@ -717,8 +717,13 @@ static void do_dma_lock(bool contig)
 			struct udrv_dma_op op = { .size = sizeof(op),
 						  .hdma = l.hdma };
 
+			/* a free like any other: touches wait for its end */
+			fz_free_begin();
 			fz_count(OP_DMA_UNLOCK, fz_ioctl(c.fd, UDRV_IOC_DMA_UNLOCK,
 							 &op));
+			fz_lock();
+			fz_free_end();
+			fz_unlock();
 		} else {
 			return;
 		}

@@ -43,6 +43,7 @@ struct fz_stats {
 	atomic_ulong total;		/* steps handed out (the budget) */
 	atomic_ulong stale;		/* mapping worked after its object died */
 	atomic_ulong reused;		/* ... but its handle names a live one */
+	atomic_ulong raced;		/* ... while a free was still in flight */
 	atomic_ulong faults;		/* touches that faulted (fine) */
 	atomic_ulong faults_live;	/* of them, on a mapping of a live object */
 	atomic_ulong faults_freed;	/* ... of a freed one, as they must */

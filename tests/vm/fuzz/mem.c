@@ -339,7 +339,19 @@ static void touch(void)
 	 * new one that gets the same handle.  Ask the agent whether the
 	 * handle names a live object in that file before calling it stale.
 	 */
-	if (!faulted && m->freed && !m->unsure &&
+	/*
+	 * The free the pool learnt of may not be the call that tears the
+	 * object down: UNREGISTER returns, and the pool marks the card's
+	 * buffers freed, while another thread's DMA_UNLOCK of one of them
+	 * has taken it out of the file's table (so UNREGISTER did not see
+	 * it) but not yet revoked its mappings.  Until that call returns the
+	 * mapping may still work, legitimately.  So a touch made while any
+	 * free is in flight proves nothing; a mapping that really outlived
+	 * its object keeps working and is caught by a later touch.
+	 */
+	if (!faulted && m->freed && !m->unsure && fz_pool.freeing) {
+		atomic_fetch_add(&fz_st->raced, 1);
+	} else if (!faulted && m->freed && !m->unsure &&
 	    (handle_alive(m) || maps_live_object(m, (char *)m->addr + at))) {
 		atomic_fetch_add(&fz_st->reused, 1);
 	} else if (!faulted && m->freed && !m->unsure &&
