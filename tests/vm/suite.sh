@@ -29,6 +29,7 @@ for t in \
 	t_irqstorm \
 	t_msix \
 	t_dma \
+	t_dmamap \
 	t_race \
 	t_unbind \
 	t_cfg \
