@@ -30,6 +30,7 @@ for t in \
 	t_intxdown \
 	t_msix \
 	t_dma \
+	t_dmamap \
 	t_race \
 	t_unbind \
 	t_cfg \

@@ -245,9 +245,11 @@ int main(void)
 	tap_diag("touch faults %lu (%lu on mappings of objects the pool thought "
 		 "live: unbind, remove, races), fail-nth faults injected %lu; "
 		 "%lu touches of a freed object's mapping reached a live object "
-		 "of the same handle (pool raced)",
+		 "of the same handle (pool raced), %lu worked while a free was "
+		 "in flight (not conclusive)",
 		 (unsigned long)fz_st->faults, (unsigned long)fz_st->faults_live,
-		 (unsigned long)fz_st->injected, (unsigned long)fz_st->reused);
+		 (unsigned long)fz_st->injected, (unsigned long)fz_st->reused,
+		 (unsigned long)fz_st->raced);
 	if (fz_have_kcov)
 		tap_diag("coverage: %lu kernel PCs, %lu in udrv.ko; corpus %lu programs",
 			 (unsigned long)fz_st->cover,
@@ -275,6 +277,16 @@ int main(void)
 	       (unsigned long)fz_st->stale,
 	       (unsigned long)fz_st->faults_freed,
 	       fz_st->stale ? ": first: " : "", fz_st->stale_what);
+	if (fz_st->stale) {
+		/* The pool's events before the first stale touch, one a line */
+		for (char *l = fz_st->stale_log, *nl; *l; l = nl + 1) {
+			nl = strchr(l, '\n');
+			if (!nl)
+				break;
+			*nl = 0;
+			tap_diag("  %s", l);
+		}
+	}
 	tap_ok(fz_st->fork_touch_ok == 0,
 	       "no forked child reached a mapping (%lu)",
 	       (unsigned long)fz_st->fork_touch_ok);

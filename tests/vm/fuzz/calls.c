@@ -294,6 +294,7 @@ static void do_unregister(void)
 	fz_free_begin();
 	ret = fz_ioctl(c.fd, UDRV_IOC_UNREGISTER, &u);
 	fz_count(OP_UNREGISTER, ret);
+	fz_ev("unreg", c.fd, u.hcard, NULL, 0, ret);
 	fz_lock();
 	if (ret == 0)
 		fz_card_gone(c.fd, u.hcard);
@@ -699,6 +700,7 @@ static void do_dma_lock(bool contig)
 		l.bytes = 4u << 20;
 	ret = fz_ioctl(c.fd, UDRV_IOC_DMA_LOCK, &l);
 	fz_count(contig ? OP_DMA_LOCK_CONTIG : OP_DMA_LOCK_SG, ret);
+	fz_ev(contig ? "lockC" : "lockS", c.fd, ret ? 0 : l.hdma, ubuf, ulen, ret);
 	if (ret == 0) {
 		fz_lock();
 		if (fz_pool.cards[ci].used && fz_pool.cards[ci].fd == c.fd &&
@@ -706,6 +708,7 @@ static void do_dma_lock(bool contig)
 			for (int i = 0; i < FZ_MAX_DMAS && slot < 0; i++)
 				if (!fz_pool.dmas[i].used)
 					slot = i;
+		fz_ev("lockrec", c.fd, l.hdma, NULL, 0, slot);
 		if (slot >= 0)
 			fz_pool.dmas[slot] = (struct fz_dma){
 				.used = true, .contig = contig, .fd = c.fd,
@@ -717,8 +720,13 @@ static void do_dma_lock(bool contig)
 			struct udrv_dma_op op = { .size = sizeof(op),
 						  .hdma = l.hdma };
 
+			/* a free like any other: touches wait for its end */
+			fz_free_begin();
 			fz_count(OP_DMA_UNLOCK, fz_ioctl(c.fd, UDRV_IOC_DMA_UNLOCK,
 							 &op));
+			fz_lock();
+			fz_free_end();
+			fz_unlock();
 		} else {
 			return;
 		}
@@ -759,8 +767,10 @@ static void do_dma_unlock(void)
 	op.hdma = d.h;
 	fz_mutate(&op, dma_op_f, 6, MUT);
 	fz_free_begin();
+	fz_ev("unlock>", d.fd, op.hdma, NULL, 0, d.h);
 	ret = fz_ioctl(d.fd, UDRV_IOC_DMA_UNLOCK, &op);
 	fz_count(OP_DMA_UNLOCK, ret);
+	fz_ev("unlock<", d.fd, op.hdma, NULL, 0, ret);
 	fz_lock();
 	if (ret == 0)
 		fz_dma_gone(d.fd, op.hdma);

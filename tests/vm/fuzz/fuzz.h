@@ -43,6 +43,7 @@ struct fz_stats {
 	atomic_ulong total;		/* steps handed out (the budget) */
 	atomic_ulong stale;		/* mapping worked after its object died */
 	atomic_ulong reused;		/* ... but its handle names a live one */
+	atomic_ulong raced;		/* ... while a free was still in flight */
 	atomic_ulong faults;		/* touches that faulted (fine) */
 	atomic_ulong faults_live;	/* of them, on a mapping of a live object */
 	atomic_ulong faults_freed;	/* ... of a freed one, as they must */
@@ -53,6 +54,7 @@ struct fz_stats {
 	atomic_ulong corpus;		/* programs kept for new coverage */
 	atomic_int stop;
 	char stale_what[320];
+	char stale_log[6144];	/* the pool's events before it */
 };
 extern struct fz_stats *fz_st;
 const char *fz_op_name(enum fz_op op);
@@ -195,6 +197,12 @@ void fz_fail_end(void);
 /* Programs of steps, and the corpus of those that found coverage. */
 #define FZ_PROG_LEN 8
 void fz_run_program(void);
+
+/* ---- event trace (trace.c), for stale-mapping reports ---------------- */
+void fz_ev(const char *what, int fd, uint32_t h, const void *addr,
+	   size_t len, long r);
+void fz_ev_dump(uint32_t h, const void *addr, size_t len, char *out,
+		size_t outlen);
 
 /* ---- hot-unplug ------------------------------------------------------ */
 void *fz_hotplug_thread(void *unused);

@@ -76,6 +76,8 @@ static int free_map_slot(void)
 		if (!fz_pool.maps[i].used)
 			return i;
 	i = (int)fz_below(FZ_MAX_MAPS);
+	fz_ev("evict", fz_pool.maps[i].fd, fz_pool.maps[i].obj,
+	      fz_pool.maps[i].addr, fz_pool.maps[i].len, i);
 	munmap(fz_pool.maps[i].addr, fz_pool.maps[i].len);
 	fz_pool.maps[i].used = false;
 	return i;
@@ -91,6 +93,8 @@ static void add_map(const struct fz_map *m)
 	fz_pool.maps[i] = *m;
 	if (fz_pool.frees != m->epoch || fz_pool.freeing)
 		fz_pool.maps[i].unsure = true;
+	fz_ev(m->kind == MAP_DMA ? "addmapD" : "addmapB", m->fd, m->obj,
+	      m->addr, m->len, i * 2 + fz_pool.maps[i].unsure);
 	fz_unlock();
 }
 
@@ -151,6 +155,8 @@ static void map_bar(void)
 	}
 	p = mmap(NULL, len, prot, flags, c.fd, (off_t)off);
 	fz_count(OP_MMAP_BAR, p == MAP_FAILED ? -errno : 0);
+	if (p != MAP_FAILED)
+		fz_ev("mmapB", c.fd, c.h, p, len, mutated);
 	if (p == MAP_FAILED)
 		return;
 	m.addr = p;
@@ -203,6 +209,8 @@ static void map_dma(void)
 	}
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, (off_t)off);
 	fz_count(OP_MMAP_DMA, p == MAP_FAILED ? -errno : 0);
+	fz_ev("mmapD", d.fd, d.h, p == MAP_FAILED ? NULL : p, len,
+	      p == MAP_FAILED ? -errno : mutated);
 	if (p == MAP_FAILED)
 		return;
 	m.addr = p;
@@ -316,6 +324,9 @@ static void touch(void)
 	at = fz_below((uint32_t)(span / 4)) * 4;
 	wr = fz_chance(2) && may_write(m, m->in_bar + at);
 	faulted = fz_touch(m->addr, at, wr);
+	if (m->kind == MAP_DMA)
+		fz_ev("touch", m->fd, m->obj, (char *)m->addr + at, 4,
+		      faulted | m->freed << 1 | m->unsure << 2);
 	if (faulted)
 		atomic_fetch_add(&fz_st->faults, 1);
 	if (faulted && !m->freed && !m->unsure)
@@ -328,13 +339,32 @@ static void touch(void)
 	 * new one that gets the same handle.  Ask the agent whether the
 	 * handle names a live object in that file before calling it stale.
 	 */
-	if (!faulted && m->freed && !m->unsure &&
+	/*
+	 * The free the pool learnt of may not be the call that tears the
+	 * object down: UNREGISTER returns, and the pool marks the card's
+	 * buffers freed, while another thread's DMA_UNLOCK of one of them
+	 * has taken it out of the file's table (so UNREGISTER did not see
+	 * it) but not yet revoked its mappings.  Until that call returns the
+	 * mapping may still work, legitimately.  So a touch made while any
+	 * free is in flight proves nothing; a mapping that really outlived
+	 * its object keeps working and is caught by a later touch.
+	 */
+	if (!faulted && m->freed && !m->unsure && fz_pool.freeing) {
+		atomic_fetch_add(&fz_st->raced, 1);
+	} else if (!faulted && m->freed && !m->unsure &&
 	    (handle_alive(m) || maps_live_object(m, (char *)m->addr + at))) {
 		atomic_fetch_add(&fz_st->reused, 1);
 	} else if (!faulted && m->freed && !m->unsure &&
 		   !atomic_fetch_add(&fz_st->stale, 1)) {
 		char vma[96];
+		bool again = fz_touch(m->addr, at, false);
 
+		fz_ev_dump(m->obj, m->addr, m->len, fz_st->stale_log,
+			   sizeof(fz_st->stale_log));
+		snprintf(fz_st->stale_log + strlen(fz_st->stale_log),
+			 sizeof(fz_st->stale_log) - strlen(fz_st->stale_log),
+			 "touched again: %s; handle alive now: %d\n",
+			 again ? "faulted" : "worked", handle_alive(m));
 		snprintf(fz_st->stale_what, sizeof(fz_st->stale_what),
 			 "%s mapping (handle %u, %s) still worked after %s at %p (+0x%zx of 0x%zx); its VMA: %s",
 			 m->kind == MAP_BAR ? "BAR" : "DMA", m->obj,
@@ -360,6 +390,7 @@ static void unmap(void)
 		if (m->len > 4096 && fz_chance(3) && !fz_skip("split")) {
 			/* drop the first page only */
 			r = munmap(m->addr, 4096);
+			fz_ev("unmap1", m->fd, m->obj, m->addr, m->len, r);
 			if (!r) {
 				m->addr = (char *)m->addr + 4096;
 				m->len -= 4096;
@@ -367,6 +398,7 @@ static void unmap(void)
 			}
 		} else {
 			r = munmap(m->addr, m->len);
+			fz_ev("unmap", m->fd, m->obj, m->addr, m->len, r);
 			m->used = false;
 		}
 	}
@@ -407,6 +439,9 @@ static void remap(void)
 			break;
 		}
 		e = errno;
+		if (called)
+			fz_ev("mremap", m->fd, m->obj, m->addr, m->len,
+			      p == MAP_FAILED ? -e : (long)((uintptr_t)p - (uintptr_t)m->addr));
 		if (p != MAP_FAILED)
 			m->addr = p;
 	}

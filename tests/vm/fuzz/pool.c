@@ -72,14 +72,17 @@ static void maps_freed(enum fz_map_kind kind, int fd, uint32_t obj)
 	for (int i = 0; i < FZ_MAX_MAPS; i++) {
 		struct fz_map *m = &fz_pool.maps[i];
 
-		if (m->used && m->kind == kind && m->fd == fd && m->obj == obj)
+		if (m->used && m->kind == kind && m->fd == fd && m->obj == obj) {
 			m->freed = true;
+			fz_ev("freed", fd, obj, m->addr, m->len, i);
+		}
 	}
 }
 
 static void dma_drop(struct fz_dma *d)
 {
 	remember(fz_pool.freed_dmas, &fz_pool.nfreed_dmas, d->h);
+	fz_ev("drop", d->fd, d->h, d->ubuf, d->ulen, d->contig);
 	if (d->ubuf)
 		munmap(d->ubuf, d->ulen);
 	d->used = false;
@@ -164,6 +167,7 @@ void fz_reopen(void)
 			dma_drop(&fz_pool.dmas[i]);
 	close(fd);
 	nfd = open(UDRV_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	fz_ev("reopen", fd, 0, NULL, 0, nfd);
 	fz_pool.fds[slot] = nfd;
 	fz_pool.frees++;
 	fz_unlock();
