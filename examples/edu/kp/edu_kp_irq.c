@@ -151,23 +151,23 @@ static bool edu_int_at_irql_msi(void *int_ctx, uint32_t last_message,
 				bool *is_my_interrupt)
 {
 	struct edu_kp *e = int_ctx;
-	bool pp, dpc = false, raise = false;
-	uint64_t now = kp_time_ns();
+	bool dpc = false, raise = false, pp;
 
 	(void)last_message;	/* edu has one vector */
+	/*
+	 * No timestamp here: kp_time_ns() reads the clocksource, which under
+	 * QEMU TCG is the emulated HPET, as costly as a device register.
+	 */
 	kp_spinlock_lock(&e->lock);
 	pp = e->pp_on && e->mode == EDU_KP_INT_COUNT;
+	if (pp)
+		dpc = pp_step(e, &raise);
 	kp_spinlock_unlock(&e->lock);
 	if (!pp)
 		return edu_int_at_irql(int_ctx, is_my_interrupt);
 	*is_my_interrupt = true;
 	WDC_WriteAddr32(e->dev, EDU_BAR, EDU_IRQ_ACK, EDU_IRQ_PING);
 	kp_atomic_inc(&e->handled);
-	kp_spinlock_lock(&e->lock);
-	e->irql_ns = now;
-	if (e->pp_on)
-		dpc = pp_step(e, &raise);
-	kp_spinlock_unlock(&e->lock);
 	if (raise)
 		WDC_WriteAddr32(e->dev, EDU_BAR, EDU_IRQ_RAISE, EDU_IRQ_PING);
 	return dpc;
