@@ -78,10 +78,10 @@ bool KP_Init(KP_INIT *init);
 #ifdef UDRV_KP_CODE
 /*
  * The runtime.  kp_malloc may sleep: call it from funcOpen, funcCall,
- * funcClose, funcIntEnable, funcIntDisable, funcEvent - never from an
- * interrupt handler (funcIntAtIrql*).  kp_free, kp_memcpy, kp_memset,
- * kp_printf, kp_udelay, the spinlocks and the atomics may be called
- * anywhere, interrupt handlers included.
+ * funcClose, funcIntEnable, funcIntDisable, funcIntAtDpc*, funcEvent -
+ * never from an interrupt handler (funcIntAtIrql*).  kp_free, kp_memcpy,
+ * kp_memset, kp_printf, kp_udelay, kp_time_ns, the spinlocks and the
+ * atomics may be called anywhere, interrupt handlers included.
  */
 void *kp_malloc(size_t size);		/* zeroed; NULL if out of memory */
 void kp_free(void *p);			/* NULL is fine */
