@@ -70,5 +70,7 @@ done
 ok "device_add of an unknown driver fails with QEMU's message" \
 	sh -c "vmctl device_add nosuchdevice,id=x 2>&1 | grep -q nosuchdevice"
 ok "an unknown request fails" sh -c "! vmctl frobnicate 2>/dev/null"
+# ttyS3 has no UART (vm/run gives the guest three ports): as without --hotplug.
+ok "no port, no host: fails at once" sh -c "! VMCTL_PORT=/dev/ttyS3 vmctl ping 2>/dev/null"
 echo "1..$n"
 [ $fails -eq 0 ]
