@@ -1,14 +1,7 @@
 #!/bin/sh
 # The part of the VM suite that needs the emulated IOMMU (a boot of its own).
-run() {
-	"$@"
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		echo "ok - $1 exited 0"
-	else
-		echo "not ok - $1 exited with status $rc"
-	fi
-}
+# shellcheck source-path=SCRIPTDIR source=suite-lib.sh
+. "$(dirname "$0")/suite-lib.sh"
 kmemleak.sh clear
 run t_dma_iommu
 run edu_dma	# its scatter-gather part needs the IOMMU in a 1 GiB guest

@@ -2,15 +2,8 @@
 # The part of the VM suite run on Debian's PREEMPT_RT kernel (a boot of
 # its own): interrupts, whose handlers and DPCs are threads there, and the
 # Kernel PlugIn's handlers.
-run() {
-	"$@"
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		echo "ok - $1 exited 0"
-	else
-		echo "not ok - $1 exited with status $rc"
-	fi
-}
+# shellcheck source-path=SCRIPTDIR source=suite-lib.sh
+. "$(dirname "$0")/suite-lib.sh"
 if [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ]; then
 	echo "ok - the kernel is PREEMPT_RT ($(uname -v))"
 else

@@ -2,15 +2,8 @@
 # The VM test suite, run inside the guest by tests/run-vm: each program
 # prints TAP; its exit status is one more test line, so a crash that cuts
 # a program's output short still counts as a failure.
-run() {
-	"$@"
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		echo "ok - $1 exited 0"
-	else
-		echo "not ok - $1 exited with status $rc"
-	fi
-}
+# shellcheck source-path=SCRIPTDIR source=suite-lib.sh
+. "$(dirname "$0")/suite-lib.sh"
 
 kmemleak.sh clear
 

@@ -20,7 +20,6 @@
 
 #include "common/tap.h"
 
-#define EDU_STATUS	0x24
 #define EDU_RAISE	0x60
 #define EDU_ACK		0x64
 #define ROUNDS		60
@@ -28,18 +27,6 @@
 static int hwd;
 static uint32_t ha, hb;
 static volatile int stop;
-
-static void ack_cmds(WD_TRANSFER *c)
-{
-	memset(c, 0, 3 * sizeof(*c));
-	c[0].cmd = RM_DWORD;
-	c[0].addr = EDU_STATUS;
-	c[1].cmd = CMD_MASK;
-	c[1].data.dw = 0xffffffff;
-	c[2].cmd = WM_DWORD;
-	c[2].addr = EDU_ACK;
-	c[2].data.dw = 0xffffffff;
-}
 
 static void raise_irq(uint32_t hcard)
 {
@@ -77,8 +64,8 @@ int main(void)
 		tap_ok(false, "two edus registered");
 		return tap_done();
 	}
-	ack_cmds(ca);
-	ack_cmds(cb);
+	edu_ack_cmds(ca, 0xffffffff);
+	edu_ack_cmds(cb, 0xffffffff);
 	memset(&ib, 0, sizeof(ib));
 	ib.options = INTERRUPT_LEVEL_SENSITIVE;
 	ib.cmds = cb;

@@ -28,18 +28,6 @@
 
 static int hwd;
 
-static void edu_ack_cmds(WD_TRANSFER *c)
-{
-	memset(c, 0, 3 * sizeof(*c));
-	c[0].cmd = RM_DWORD;
-	c[0].addr = EDU_STATUS;
-	c[1].cmd = CMD_MASK;
-	c[1].data.dw = 0xffffffff;
-	c[2].cmd = WM_DWORD;
-	c[2].addr = EDU_ACK;
-	c[2].data.dw = 0xffffffff;
-}
-
 static void setup_intr(WD_INTERRUPT *in, WD_TRANSFER *cmds, uint32_t n,
 		       uint32_t options)
 {
@@ -55,8 +43,8 @@ static void test_intx(WDC_DEVICE_HANDLE a, WDC_DEVICE_HANDLE b)
 	WD_INTERRUPT ia, ib;
 	uint32_t i, good = 0, copied = 0, lost = 0;
 
-	edu_ack_cmds(ca);
-	edu_ack_cmds(cb);
+	edu_ack_cmds(ca, 0xffffffff);
+	edu_ack_cmds(cb, 0xffffffff);
 	setup_intr(&ia, ca, 3, INTERRUPT_LEVEL_SENSITIVE | INTERRUPT_CMD_COPY);
 	setup_intr(&ib, cb, 3, INTERRUPT_LEVEL_SENSITIVE);
 	if (!tap_status(WD_IntEnable(hwd, WDC_GetCardHandle(a), &ia),
@@ -302,7 +290,7 @@ static void test_wdc(WDC_DEVICE_HANDLE a)
 	WD_INTERRUPT st;
 	uint32_t i, good = 0;
 
-	edu_ack_cmds(cmds);
+	edu_ack_cmds(cmds, 0xffffffff);
 	handled = 0;
 	if (!tap_status(WDC_IntEnable(a, cmds, 3, INTERRUPT_LEVEL_SENSITIVE,
 				      handler, NULL, false),
@@ -369,7 +357,7 @@ static void test_kill(WD_PCI_SLOT slot, uint32_t options, const char *what)
 		int fd;
 		WD_TRANSFER cmds[3];
 
-		edu_ack_cmds(cmds);
+		edu_ack_cmds(cmds, 0xffffffff);
 		setup_intr(&in, cmds, options == INTERRUPT_LEVEL_SENSITIVE ? 3 : 0,
 			   options);
 		if (WD_Open(&fd) || WD_CardRegister(fd, slot, 0, &h) ||

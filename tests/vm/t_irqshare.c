@@ -36,18 +36,6 @@
 static int hwd;
 static unsigned int gsi;
 
-static void edu_ack_cmds(WD_TRANSFER *c, uint32_t mask)
-{
-	memset(c, 0, 3 * sizeof(*c));
-	c[0].cmd = RM_DWORD;
-	c[0].addr = EDU_STATUS;
-	c[1].cmd = CMD_MASK;
-	c[1].data.dw = mask;
-	c[2].cmd = WM_DWORD;
-	c[2].addr = EDU_ACK;
-	c[2].data.dw = 0xffffffff;
-}
-
 static void setup_intr(WD_INTERRUPT *in, WD_TRANSFER *cmds, uint32_t n,
 		       uint32_t options)
 {

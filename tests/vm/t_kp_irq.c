@@ -28,7 +28,6 @@
 #include "common/tap.h"
 #include "../../examples/edu/kp/edu_kp.h"
 
-#define EDU_STATUS	0x24
 #define EDU_RAISE	0x60
 #define EDU_ACK		0x64
 #define N		20
@@ -212,14 +211,7 @@ static void shared(void)
 
 	if (!tap_ok(hkp && hb, "shared INTx: both edus registered, KP on edu 0"))
 		goto out;
-	memset(cmds, 0, sizeof(cmds));
-	cmds[0].cmd = RM_DWORD;
-	cmds[0].addr = EDU_STATUS;
-	cmds[1].cmd = CMD_MASK;
-	cmds[1].data.dw = 0xffffffff;
-	cmds[2].cmd = WM_DWORD;
-	cmds[2].addr = EDU_ACK;
-	cmds[2].data.dw = 0xffffffff;
+	edu_ack_cmds(cmds, 0xffffffff);
 	memset(&ib, 0, sizeof(ib));
 	ib.options = INTERRUPT_LEVEL_SENSITIVE;
 	ib.cmds = cmds;

@@ -136,3 +136,15 @@ int sysfs_write(const char *path, const char *val)
 	close(fd);
 	return n == (ssize_t)strlen(val) ? 0 : -1;
 }
+
+void edu_ack_cmds(WD_TRANSFER *c, uint32_t mask)
+{
+	memset(c, 0, 3 * sizeof(*c));
+	c[0].cmd = RM_DWORD;
+	c[0].addr = 0x24;
+	c[1].cmd = CMD_MASK;
+	c[1].data.dw = mask;
+	c[2].cmd = WM_DWORD;
+	c[2].addr = 0x64;
+	c[2].data.dw = 0xffffffff;
+}

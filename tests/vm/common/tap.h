@@ -32,6 +32,12 @@ const char *slot_str(WD_PCI_SLOT s);
 /* Writes `val` to a sysfs file: 0, or -1 unless all of it was taken. */
 int sysfs_write(const char *path, const char *val);
 
+/*
+ * edu's acknowledge as IRQ-time commands, c[0..2]: read the interrupt
+ * status (0x24), CMD_MASK `mask` ("mine" if any of those bits is set),
+ * write all ones to the acknowledge register (0x64).
+ */
+void edu_ack_cmds(WD_TRANSFER *c, uint32_t mask);
 #define EDU_VENDOR	0x1234
 #define EDU_DEVICE	0x11e8
 
