@@ -178,6 +178,12 @@ static void udrv_kph_close_locked(struct udrv_kph *kph, bool dead)
 		return;
 	kph->closed = true;
 	kph->dead = dead;
+	/*
+	 * The device is going: the KP hears it first, while its interrupt
+	 * and its BARs still work, so that it can quiesce its own state.
+	 */
+	if (dead && kph->ops.funcEvent)
+		kph->ops.funcEvent(kph->wdc.ctx, WD_REMOVE);
 	udrv_kp_irq_close(kph);
 	if (kph->ops.funcClose)
 		kph->ops.funcClose(kph->wdc.ctx);

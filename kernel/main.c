@@ -50,6 +50,7 @@ static int udrv_open(struct inode *inode, struct file *file)
 	xa_init(&uf->cards);
 	xa_init(&uf->dmas);
 	xa_init_flags(&uf->kps, XA_FLAGS_ALLOC1);
+	xa_init_flags(&uf->events, XA_FLAGS_ALLOC1);
 	uf->mapping = file->f_mapping;
 	/*
 	 * Privilege is the opener's, as for any device node: a descriptor
@@ -65,9 +66,11 @@ static int udrv_release(struct inode *inode, struct file *file)
 {
 	struct udrv_file *uf = file->private_data;
 
+	udrv_event_release_file(uf);
 	/* Kernel PlugIns first: their funcClose may still use the cards. */
 	udrv_kp_release_file(uf);
 	udrv_file_release_cards(uf);
+	xa_destroy(&uf->events);
 	xa_destroy(&uf->kps);
 	xa_destroy(&uf->cards);
 	xa_destroy(&uf->dmas);
@@ -157,6 +160,12 @@ static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return udrv_ioctl_kp_call(uf, uarg);
 	case UDRV_IOC_KP_CLOSE:
 		return udrv_ioctl_kp_close(uf, uarg);
+	case UDRV_IOC_EVENT_REGISTER:
+		return udrv_ioctl_event_register(uf, uarg);
+	case UDRV_IOC_EVENT_PULL:
+		return udrv_ioctl_event_pull(uf, uarg);
+	case UDRV_IOC_EVENT_UNREGISTER:
+		return udrv_ioctl_event_unregister(uf, uarg);
 	}
 	/* Right magic and number but another size: an ABI mismatch. */
 	if (_IOC_TYPE(cmd) == UDRV_IOC_MAGIC && _IOC_NR(cmd) <= UDRV_IOC_LAST_NR)
@@ -222,12 +231,19 @@ static int __init udrv_init(void)
 		udrv_pci_unregister();
 		return ret;
 	}
+	ret = udrv_autobind_init();
+	if (ret) {
+		misc_deregister(&udrv_misc);
+		udrv_pci_unregister();
+		return ret;
+	}
 	pr_info("%s loaded (ABI %d)\n", UDRV_VERSION_TEXT, UDRV_ABI_VERSION);
 	return 0;
 }
 
 static void __exit udrv_exit(void)
 {
+	udrv_autobind_exit();
 	misc_deregister(&udrv_misc);
 	udrv_pci_unregister();
 }

@@ -192,6 +192,7 @@ static int udrv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	list_add_tail(&dev->node, &udrv_devices);
 	mutex_unlock(&udrv_devices_lock);
 	pci_info(pdev, "udrv: bound\n");
+	udrv_event_insert(dev);
 	return 0;
 
 err_regions:
@@ -243,6 +244,8 @@ static void udrv_remove(struct pci_dev *pdev)
 
 	pci_set_drvdata(pdev, NULL);
 	pci_info(pdev, "udrv: unbound\n");
+	/* Last: whoever pulls it finds everything released already. */
+	udrv_event_remove(dev);
 	udrv_dev_put(dev);
 }
 

@@ -76,6 +76,7 @@ struct udrv_dev {
 	/* Kernel PlugIn handles on this device (kp.c), under lock */
 	struct list_head kps;
 	bool kp_closing;		/* removal: no new KP handle */
+	bool remove_posted;		/* its remove event (event.c) */
 };
 
 struct udrv_card {
@@ -102,6 +103,7 @@ struct udrv_file {
 	bool writable;		/* opened for writing: may change devices */
 	struct xarray kps;		/* Kernel PlugIn handles, under sem */
 	u32 kp_next;			/* for cyclic handle allocation */
+	struct xarray events;		/* event registrations (event.c) */
 };
 
 /* irq.c */
@@ -164,6 +166,18 @@ void udrv_kp_release_file(struct udrv_file *uf);
 void udrv_kp_close_card(struct udrv_file *uf, struct udrv_card *card);
 void udrv_kp_remove_dev(struct udrv_dev *dev);
 ssize_t udrv_kp_sysfs_show(char *buf);
+
+/* event.c */
+long udrv_ioctl_event_register(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_event_pull(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_event_unregister(struct udrv_file *uf, void __user *arg);
+void udrv_event_release_file(struct udrv_file *uf);
+void udrv_event_insert(struct udrv_dev *dev);
+void udrv_event_remove(struct udrv_dev *dev);
+
+/* autobind.c */
+int udrv_autobind_init(void);
+void udrv_autobind_exit(void);
 
 /* card.c */
 long udrv_ioctl_register(struct udrv_file *uf, void __user *arg);

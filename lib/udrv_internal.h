@@ -122,6 +122,8 @@ struct WDC_DEVICE {
 	WD_PCI_CARD_INFO info;
 	struct udrv_dev_int irq;	/* wdc_int.c */
 	struct udrv_dev_kp kp;		/* kp.c */
+	pthread_mutex_t ev_lock;	/* wdc_event.c */
+	struct udrv_ev_thread *ev;	/* WDC_EventRegister's, or NULL */
 	bool kp_view;		/* a KP's handle: shares another's mappings */
 };
 
@@ -131,6 +133,11 @@ struct WDC_DEVICE {
  * device must stay open) only when called from the device's own handler.
  */
 void udrv_int_dev_init(WDC_DEVICE_HANDLE dev);
+/*
+ * wdc_event.c: before closing a device, end its event thread: joined, or
+ * left to end by itself when the close comes from its own handler.
+ */
+void udrv_event_dev_close(WDC_DEVICE_HANDLE dev);
 /* WDC_KernelPlugInClose: interrupts routed to that KP stop first */
 void udrv_int_kp_closing(WDC_DEVICE_HANDLE dev);
 uint32_t udrv_int_dev_close(WDC_DEVICE_HANDLE dev, const char *fn);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * wd_stubs.c - WD_ calls whose kernel side does not exist yet: events
- * and the debug monitor.  They fail honestly with
+ * wd_stubs.c - WD_ calls whose kernel side does not exist yet: the debug
+ * monitor.  They fail honestly with
  * WD_NOT_IMPLEMENTED instead of pretending.
  */
 #include "udrv_internal.h"
@@ -10,28 +10,7 @@
 	udrv_fail(WD_NOT_IMPLEMENTED, \
 		  "%s: %s not implemented yet in this udrv version", fn, what)
 
-#define EV_NOT_YET()	NOT_YET(__func__, "hot-plug events are")
 #define DBG_NOT_YET()	NOT_YET(__func__, "the debug monitor is")
-
-uint32_t WD_EventRegister(int hWD, uint32_t hCard_or_0, uint32_t actions,
-			  uint32_t *hEvent)
-{
-	(void)hWD, (void)hCard_or_0, (void)actions, (void)hEvent;
-	return EV_NOT_YET();
-}
-
-uint32_t WD_EventPull(int hWD, uint32_t hEvent, uint32_t *action,
-		      WD_PCI_SLOT *slot, uint32_t timeout_ms)
-{
-	(void)hWD, (void)hEvent, (void)action, (void)slot, (void)timeout_ms;
-	return EV_NOT_YET();
-}
-
-uint32_t WD_EventUnregister(int hWD, uint32_t hEvent)
-{
-	(void)hWD, (void)hEvent;
-	return EV_NOT_YET();
-}
 
 uint32_t WD_DebugSet(int hWD, uint32_t level, uint32_t areas)
 {

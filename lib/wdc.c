@@ -278,6 +278,7 @@ uint32_t WDC_PciDeviceClose(WDC_DEVICE_HANDLE dev)
 	st = udrv_int_dev_close(dev, __func__);
 	if (st)
 		return st;
+	udrv_event_dev_close(dev);
 	/* Then the KP, which may use them too (in user mode, the mappings). */
 	if (dev->kp.open)
 		WDC_KernelPlugInClose(dev);

@@ -26,6 +26,7 @@ void udrv_int_dev_init(WDC_DEVICE_HANDLE dev)
 
 	pthread_mutex_init(&in->lock, NULL);
 	pthread_cond_init(&in->idle, NULL);
+	pthread_mutex_init(&dev->ev_lock, NULL);
 	in->state = UDRV_WDC_INT_OFF;
 }
 

@@ -28,8 +28,9 @@
  * 3: Kernel PlugIn open, call, close.
  * 4: Kernel PlugIn interrupts: the data of funcIntEnable in int_enable,
  *    the count of interrupts the KP handled in int_wait.
+ * 5: plug-and-play events (event register, pull, unregister).
  */
-#define UDRV_ABI_VERSION	4
+#define UDRV_ABI_VERSION	5
 
 #define UDRV_DEVICE_NAME	"udrv"
 #define UDRV_DEVICE_PATH	"/dev/udrv"
@@ -279,6 +280,50 @@ struct udrv_int_fd {
 };
 
 /*
+ * Plug-and-play events.  The agent reports what it sees itself: a device
+ * is inserted when udrv binds it (so it can be registered at once) and
+ * removed when udrv lets it go (hot-unplug, unbind, module unload).  A
+ * registration names a card (its slot and ID, which a re-inserted device
+ * in the same slot matches again) or a vendor/device ID, 0 matching any.
+ * It keeps the last UDRV_EVENT_QUEUE events not yet pulled; older ones are
+ * dropped and counted.
+ */
+#define UDRV_EVENT_INSERT	0x1
+#define UDRV_EVENT_REMOVE	0x2
+#define UDRV_EVENT_ACTIONS	0x3
+#define UDRV_MAX_EVENT_REGS	64	/* per open file */
+#define UDRV_EVENT_QUEUE	64	/* unpulled events per registration */
+
+/* UDRV_IOC_EVENT_REGISTER */
+struct udrv_event_register {
+	__u32 size;
+	__u32 hcard;		/* a card of this file, or 0: by ID */
+	__u32 actions;		/* UDRV_EVENT_INSERT | UDRV_EVENT_REMOVE */
+	__u16 vendor;		/* hcard 0: 0 = any; else must be 0 */
+	__u16 device;		/* likewise */
+	__u32 handle;		/* out */
+	__u32 pad;
+};
+
+/* UDRV_IOC_EVENT_PULL: the oldest queued event, waiting for one */
+struct udrv_event_pull {
+	__u32 size;
+	__u32 handle;
+	__u32 timeout_ms;	/* 0: wait until an event or a signal */
+	__u32 action;		/* out: UDRV_EVENT_INSERT or _REMOVE */
+	struct udrv_slot slot;	/* out */
+	__u16 vendor;		/* out */
+	__u16 device;		/* out */
+	__u32 lost;		/* out: events dropped since the last pull */
+};
+
+/* UDRV_IOC_EVENT_UNREGISTER: also wakes the registration's pullers */
+struct udrv_event_unregister {
+	__u32 size;
+	__u32 handle;
+};
+
+/*
  * DMA buffers of a registered card.  Contiguous buffers are allocated by
  * the agent and mapped by the caller with mmap at `mmap_offset`;
  * scatter-gather buffers are the caller's own memory, pinned.  Either way
@@ -407,7 +452,10 @@ struct udrv_kp_close {
 #define UDRV_IOC_KP_OPEN	_IOWR(UDRV_IOC_MAGIC, 0x12, struct udrv_kp_open)
 #define UDRV_IOC_KP_CALL	_IOWR(UDRV_IOC_MAGIC, 0x13, struct udrv_kp_call)
 #define UDRV_IOC_KP_CLOSE	_IOW(UDRV_IOC_MAGIC, 0x14, struct udrv_kp_close)
-#define UDRV_IOC_LAST_NR	0x14
+#define UDRV_IOC_EVENT_REGISTER	_IOWR(UDRV_IOC_MAGIC, 0x15, struct udrv_event_register)
+#define UDRV_IOC_EVENT_PULL	_IOWR(UDRV_IOC_MAGIC, 0x16, struct udrv_event_pull)
+#define UDRV_IOC_EVENT_UNREGISTER _IOW(UDRV_IOC_MAGIC, 0x17, struct udrv_event_unregister)
+#define UDRV_IOC_LAST_NR	0x17
 
 /*
  * Errors: each ioctl returns 0 or one of these negative errnos, which the

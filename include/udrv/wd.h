@@ -280,6 +280,12 @@ enum { WD_INSERT = 1, WD_REMOVE = 2 };
 #ifndef UDRV_WD_TYPES_ONLY
 uint32_t WD_EventRegister(int hWD, uint32_t hCard_or_0, uint32_t actions,
 			  uint32_t *hEvent);
+/*
+ * udrv addition: events of the devices with this ID, 0 matching any
+ * vendor or device, also of devices that are not there yet.
+ */
+uint32_t WD_EventRegisterId(int hWD, WD_PCI_ID id, uint32_t actions,
+			    uint32_t *hEvent);
 uint32_t WD_EventPull(int hWD, uint32_t hEvent, uint32_t *action,
 		      WD_PCI_SLOT *slot, uint32_t timeout_ms);
 uint32_t WD_EventUnregister(int hWD, uint32_t hEvent);

@@ -498,6 +498,61 @@ static void dma_release_card(uint32_t hcard)
 			D.buf[h].used = false;
 }
 
+/* ---- events: a queue the test fills, pulls that block on it ---- */
+#define HEVENT 5
+static pthread_mutex_t E_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t E_cond = PTHREAD_COND_INITIALIZER;
+static struct {
+	bool registered;
+	uint32_t hcard, actions, queued[8], n;
+	int registers, unregisters, pulls, eintr;	/* eintr: fail so many */
+} E;
+
+static void post(uint32_t action)
+{
+	pthread_mutex_lock(&E_lock);
+	E.queued[E.n++] = action;
+	pthread_cond_broadcast(&E_cond);
+	pthread_mutex_unlock(&E_lock);
+}
+
+static int agent_event(unsigned long req, void *arg)
+{
+	struct udrv_event_register *r = arg;
+	struct udrv_event_pull *p = arg;
+	int err = 0;
+
+	pthread_mutex_lock(&E_lock);
+	if (req == UDRV_IOC_EVENT_REGISTER) {
+		E.registers++;
+		E.registered = true;
+		E.hcard = r->hcard;
+		E.actions = r->actions;
+		r->handle = HEVENT;
+	} else if (req == UDRV_IOC_EVENT_UNREGISTER) {
+		E.unregisters++;
+		err = E.registered ? 0 : EBADF;
+		E.registered = false;
+		pthread_cond_broadcast(&E_cond);
+	} else {
+		E.pulls++;
+		while (E.registered && !E.n && !p->timeout_ms && !E.eintr)
+			pthread_cond_wait(&E_cond, &E_lock);
+		if (E.eintr) {
+			E.eintr--;
+			err = EINTR;
+		} else if (E.n) {
+			p->action = E.queued[0];
+			memmove(E.queued, E.queued + 1, --E.n * sizeof(E.queued[0]));
+			fill_slot(&p->slot);
+		} else {
+			err = E.registered ? ETIMEDOUT : EBADF;
+		}
+	}
+	pthread_mutex_unlock(&E_lock);
+	return err;
+}
+
 static int agent(int fd, unsigned long req, void *arg)
 {
 	int err = ENOTTY;
@@ -575,6 +630,11 @@ static int agent(int fd, unsigned long req, void *arg)
 		break;
 	case UDRV_IOC_DMA_MASK:
 		err = agent_dma_mask(arg);
+		break;
+	case UDRV_IOC_EVENT_REGISTER:
+	case UDRV_IOC_EVENT_PULL:
+	case UDRV_IOC_EVENT_UNREGISTER:
+		err = agent_event(req, arg);
 		break;
 	}
 	if (err) {
@@ -1585,6 +1645,121 @@ static void test_dma_close(void)
 	udrv_test_mmap = NULL;
 }
 
+static struct {
+	WDC_DEVICE_HANDLE dev, seen_dev;
+	uint32_t actions[4], n, close_st;
+	void *ctx;
+	bool close_in_handler;
+} EH;
+
+static void ev_handler(WDC_DEVICE_HANDLE dev, uint32_t action, void *ctx)
+{
+	pthread_mutex_lock(&E_lock);
+	EH.seen_dev = dev;
+	EH.ctx = ctx;
+	if (EH.n < 4)
+		EH.actions[EH.n] = action;
+	pthread_mutex_unlock(&E_lock);
+	/* What a driver does on WD_REMOVE: close the device right here */
+	if (EH.close_in_handler)
+		EH.close_st = WDC_PciDeviceClose(dev);
+	pthread_mutex_lock(&E_lock);
+	EH.n++;
+	pthread_cond_broadcast(&E_cond);
+	pthread_mutex_unlock(&E_lock);
+}
+
+/* Waits (bounded, so that a lost event ends the test) for n handler calls */
+static bool ev_calls(uint32_t n)
+{
+	struct timespec t;
+	bool got;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += 10;
+	pthread_mutex_lock(&E_lock);
+	while (EH.n < n &&
+	       pthread_cond_timedwait(&E_cond, &E_lock, &t) != ETIMEDOUT)
+		;
+	got = EH.n >= n;
+	pthread_mutex_unlock(&E_lock);
+	return got;
+}
+
+static void test_events(void)
+{
+	WD_PCI_CARD_INFO info = { .slot = { 0, 0, 3, 0 } };
+	WD_PCI_SLOT s = { 9, 9, 9, 9 };
+	WD_PCI_ID id = { 0x1234, 0x11e8 };
+	WDC_DEVICE_HANDLE dev;
+	uint32_t h, action;
+	int calls;
+	int hwd;
+
+	reset();
+	memset(&E, 0, sizeof(E));
+	WD_Open(&hwd);
+	is_status(WD_EventRegisterId(hwd, id, WD_INSERT, &h), 0,
+		  "WD_EventRegisterId(1234:11e8, WD_INSERT)");
+	ok(h == HEVENT && E.hcard == 0 && E.actions == WD_INSERT,
+	   "... the agent got a filter registration (hcard %u, actions %u)",
+	   E.hcard, E.actions);
+	post(WD_INSERT);
+	E.eintr = 1;
+	is_status(WD_EventPull(hwd, h, &action, &s, 0), 0,
+		  "WD_EventPull: a signal, then an event");
+	ok(action == WD_INSERT && s.domain == 0 && s.bus == 0 && s.slot == 3 &&
+	   s.function == 0 && E.pulls == 2,
+	   "... retried after EINTR (%d pulls), action %u at %02x:%02x.%x",
+	   E.pulls, action, s.bus, s.slot, s.function);
+	is_status(WD_EventPull(hwd, h, &action, NULL, 20), WD_TIME_OUT,
+		  "WD_EventPull with nothing queued: WD_TIME_OUT");
+	ok(err_has("within 20 ms"), "... saying how long it waited");
+	is_status(WD_EventUnregister(hwd, h), 0, "WD_EventUnregister");
+	is_status(WD_EventPull(hwd, h, &action, NULL, 0), WD_INVALID_HANDLE,
+		  "WD_EventPull after unregister: WD_INVALID_HANDLE");
+	is_status(WD_EventUnregister(hwd, h), WD_INVALID_HANDLE,
+		  "WD_EventUnregister twice: WD_INVALID_HANDLE");
+	WD_Close(hwd);
+
+	WDC_DriverOpen();
+	memset(&E, 0, sizeof(E));
+	memset(&EH, 0, sizeof(EH));
+	WDC_PciDeviceOpen(&dev, &info, NULL);
+	is_status(WDC_EventRegister(dev, WD_REMOVE, ev_handler, &E), 0,
+		  "WDC_EventRegister");
+	ok(E.hcard == HCARD && E.actions == WD_REMOVE,
+	   "... for its card (hcard %u, actions %u)", E.hcard, E.actions);
+	is_status(WDC_EventRegister(dev, WD_REMOVE, ev_handler, NULL),
+		  WD_RESOURCE_OVERLAP, "a second WDC_EventRegister: refused");
+	post(WD_REMOVE);
+	ok(ev_calls(1) && EH.actions[0] == WD_REMOVE && EH.seen_dev == dev &&
+	   EH.ctx == &E, "the handler ran on the library thread with (dev, WD_REMOVE, ctx)");
+	is_status(WDC_EventUnregister(dev), 0, "WDC_EventUnregister");
+	ok(E.unregisters == 1, "... unregistered at the agent");
+	calls = E.pulls;
+	post(WD_REMOVE);
+	ok(E.pulls == calls && EH.n == 1,
+	   "... and the thread is gone: no pull, no call after it");
+	is_status(WDC_EventUnregister(dev), WD_OPERATION_ALREADY_DONE,
+		  "WDC_EventUnregister twice: WD_OPERATION_ALREADY_DONE");
+
+	/* The handler closes the device: its thread must end by itself. */
+	memset(&E, 0, sizeof(E));
+	memset(&EH, 0, sizeof(EH));
+	EH.close_in_handler = true;
+	is_status(WDC_EventRegister(dev, WD_REMOVE, ev_handler, NULL), 0,
+		  "WDC_EventRegister again");
+	A.unregisters = 0;
+	post(WD_REMOVE);
+	ok(ev_calls(1) && EH.close_st == 0 && A.unregisters == 1 &&
+	   E.unregisters == 1,
+	   "WDC_PciDeviceClose from the event handler: the card and the event unregistered (status 0x%x)",
+	   EH.close_st);
+	/* ASan reports it if the ended thread touched the freed device. */
+	WDC_DriverClose();
+}
+
 int main(void)
 {
 	setenv("UDRV_DEVICE", "/dev/null", 1);
@@ -1601,5 +1776,6 @@ int main(void)
 	test_dma_sg();
 	test_dma_errors();
 	test_dma_close();
+	test_events();
 	return tap_done();
 }

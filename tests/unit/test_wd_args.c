@@ -216,16 +216,47 @@ static void test_bad_args(void)
 
 static void test_not_implemented(void)
 {
-	uint32_t h;
-
-	is_status(WD_EventRegister(FAKE_FD, 0, WD_INSERT, &h),
-		  WD_NOT_IMPLEMENTED, "WD_EventRegister is not implemented yet");
-	ok(err_has("WD_EventRegister: hot-plug events are not implemented yet"),
-	   "... and says so");
 	is_status(WD_DebugSet(FAKE_FD, D_TRACE, S_ALL), WD_NOT_IMPLEMENTED,
 		  "WD_DebugSet");
+	ok(err_has("WD_DebugSet: the debug monitor is not implemented yet"),
+	   "... and says so");
+}
+
+static void test_event_args(void)
+{
+	WDC_DEVICE_HANDLE dev;
+	uint32_t h = 7, a = 7;
+	uint8_t bar[64];
+
+	ioctls = 0;
+	udrv_test_ioctl = count_ioctl;
+	is_status(WD_EventRegister(FAKE_FD, 0, 0, &h), WD_INVALID_PARAMETER,
+		  "WD_EventRegister(no action)");
+	ok(err_has("give WD_INSERT, WD_REMOVE or both") && h == 0,
+	   "... says what to give, and clears *hEvent");
+	is_status(WD_EventRegister(FAKE_FD, 0, 4, &h), WD_INVALID_PARAMETER,
+		  "WD_EventRegister(unknown action 4)");
+	is_status(WD_EventRegister(FAKE_FD, 0, WD_INSERT, NULL),
+		  WD_INVALID_PARAMETER, "WD_EventRegister(hEvent NULL)");
+	is_status(WD_EventRegister(-1, 0, WD_INSERT, &h), WD_INVALID_HANDLE,
+		  "WD_EventRegister(hWD -1)");
+	is_status(WD_EventPull(FAKE_FD, 1, NULL, NULL, 0),
+		  WD_INVALID_PARAMETER, "WD_EventPull(action NULL)");
+	is_status(WD_EventPull(-1, 1, &a, NULL, 0), WD_INVALID_HANDLE,
+		  "WD_EventPull(hWD -1)");
+	is_status(WD_EventUnregister(-1, 1), WD_INVALID_HANDLE,
+		  "WD_EventUnregister(hWD -1)");
 	is_status(WDC_EventRegister(NULL, WD_INSERT, NULL, NULL),
-		  WD_NOT_IMPLEMENTED, "WDC_EventRegister");
+		  WD_INVALID_HANDLE, "WDC_EventRegister(NULL device)");
+	is_status(WDC_EventUnregister(NULL), WD_INVALID_HANDLE,
+		  "WDC_EventUnregister(NULL device)");
+	dev = udrv_test_fake_device(bar, sizeof(bar));
+	is_status(WDC_EventRegister(dev, WD_INSERT, NULL, NULL),
+		  WD_INVALID_PARAMETER, "WDC_EventRegister(handler NULL)");
+	WDC_PciDeviceClose(dev);
+	ok(ioctls == 0, "no argument error reached the agent (%d ioctls)",
+	   ioctls);
+	udrv_test_ioctl = NULL;
 }
 
 /* WD_IntEnable with `n` commands from `c`, through the counting hook. */
@@ -504,6 +535,7 @@ int main(void)
 	test_bad_hwd();
 	test_bad_args();
 	test_not_implemented();
+	test_event_args();
 	test_int_args();
 	test_wdc_int_args();
 	test_wdc_args();
