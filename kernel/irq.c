@@ -82,7 +82,24 @@ void udrv_dev_update_master(struct udrv_dev *dev)
 }
 
 /* Runs the command list; false if CMD_MASK said "not mine". */
-static bool udrv_irq_run_cmds(struct udrv_irq *ui, u64 *vals)
+/*
+ * A read of all ones may be a device that has gone from the bus while
+ * its driver is still bound (surprise removal: the kernel's remove comes
+ * later).  Then it is not data: a status of all ones would claim every
+ * interrupt of a shared line and wake user mode for nothing.  A config
+ * read of the vendor ID tells, without sleeping; real all-ones values pay
+ * for it, nothing else does.
+ */
+static bool udrv_irq_read_gone(struct udrv_irq *ui, const struct udrv_xfer *x)
+{
+	u32 width = 1u << (x->cmd & UDRV_CMD_WIDTH_MASK);
+	u64 ones = width == 8 ? ~0ULL : (1ULL << (width * 8)) - 1;
+
+	return x->data == ones && !pci_device_is_present(ui->dev->pdev);
+}
+
+/* Returns 1 (mine), 0 (CMD_MASK: not mine) or -ENODEV (device gone). */
+static int udrv_irq_run_cmds(struct udrv_irq *ui, u64 *vals)
 {
 	u64 last = 0;
 	u32 i;
@@ -95,17 +112,44 @@ static bool udrv_irq_run_cmds(struct udrv_irq *ui, u64 *vals)
 				/* the rest did not run: nothing to report */
 				memset(&vals[i], 0,
 				       (ui->num_cmds - i) * sizeof(*vals));
-				return false;
+				return 0;
 			}
 			vals[i] = 0;
 			continue;
 		}
 		udrv_xfer_scalar(ui->dev, &x);
-		if (!(x.cmd & UDRV_CMD_WRITE))
+		if (!(x.cmd & UDRV_CMD_WRITE)) {
+			if (unlikely(udrv_irq_read_gone(ui, &x)))
+				return -ENODEV;
 			last = x.data;
+		}
 		vals[i] = x.data;
 	}
-	return true;
+	return 1;
+}
+
+/*
+ * The device is gone: its interrupts stop as on removal, waiters wake
+ * with UDRV_STOP_REMOVED, and the line is left to whoever else uses it.
+ */
+static irqreturn_t udrv_irq_gone(struct udrv_irq *ui)
+{
+	bool first;
+
+	spin_lock(&ui->lock);
+	first = !ui->stopped;
+	if (first)
+		ui->stopped = UDRV_STOP_REMOVED;
+	if (ui->type == UDRV_INT_INTX)
+		ui->masked = true;
+	spin_unlock(&ui->lock);
+	if (first) {
+		udrv_irq_storm_mask(ui);
+		dev_warn_ratelimited(&ui->dev->pdev->dev,
+				     "udrv: the device does not answer (reads all ones): interrupts stopped\n");
+		wake_up_all(&ui->wq);
+	}
+	return IRQ_NONE;
 }
 
 /* Values read at IRQ time, for UDRV_INT_CMD_COPY; ui->lock held. */
@@ -229,7 +273,8 @@ static irqreturn_t udrv_irq_handler(int irq, void *arg)
 	struct udrv_irq *ui = v->ui;
 	u64 vals[UDRV_MAX_INT_CMDS];
 	bool intx = ui->type == UDRV_INT_INTX;
-	bool mine = true, masked = false, storm = false;
+	bool masked = false, storm = false;
+	int mine = 1;
 
 	if (unlikely(intx && READ_ONCE(ui->masked)) &&
 	    udrv_irq_still_masked(ui))
@@ -238,6 +283,8 @@ static irqreturn_t udrv_irq_handler(int irq, void *arg)
 		return udrv_irq_stopped(ui);
 	if (ui->num_cmds)
 		mine = udrv_irq_run_cmds(ui, vals);
+	if (unlikely(mine < 0))
+		return udrv_irq_gone(ui);
 	if (intx) {
 		/*
 		 * Still asserted: no commands, they did not acknowledge, or

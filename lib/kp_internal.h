@@ -26,6 +26,11 @@ uint32_t udrv_kp_user_int_enable(WDC_DEVICE_HANDLE dev, uint32_t *options);
 uint32_t udrv_kp_user_int_run(WDC_DEVICE_HANDLE dev, const WD_INTERRUPT *w,
 			      uint32_t *handled, uint32_t *stopped);
 void udrv_kp_user_int_disable(WDC_DEVICE_HANDLE dev);
+/*
+ * The interrupt stopped because the device went: funcEvent(WD_REMOVE),
+ * once, before funcIntDisable (the library learns of a removal there).
+ */
+void udrv_kp_user_removed(WDC_DEVICE_HANDLE dev);
 /* funcClose and unload. */
 void udrv_kp_user_close(WDC_DEVICE_HANDLE dev);
 

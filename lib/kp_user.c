@@ -354,6 +354,15 @@ uint32_t udrv_kp_user_int_run(WDC_DEVICE_HANDLE dev, const WD_INTERRUPT *w,
 	return wake;
 }
 
+void udrv_kp_user_removed(WDC_DEVICE_HANDLE dev)
+{
+	if (dev->kp.removed)
+		return;
+	dev->kp.removed = true;
+	if (dev->kp.ops.funcEvent)
+		dev->kp.ops.funcEvent(dev->kp.drv_ctx, WD_REMOVE);
+}
+
 void udrv_kp_user_int_disable(WDC_DEVICE_HANDLE dev)
 {
 	if (dev->kp.ops.funcIntDisable)

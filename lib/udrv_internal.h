@@ -110,6 +110,7 @@ struct udrv_dev_kp {
 	KP_OPEN_CALL ops;
 	void *drv_ctx;
 	struct WDC_DEVICE *kp_dev;	/* the KP's own handle of the device */
+	bool removed;		/* funcEvent(WD_REMOVE) was called */
 };
 
 struct WDC_DEVICE {

@@ -84,6 +84,8 @@ static void *int_thread(void *arg)
 			in->snap.kp_count = w->kp_count;
 		}
 		pthread_mutex_unlock(&in->lock);
+		if (stop && in->kp_user && w->stopped == UDRV_STOP_REMOVED)
+			udrv_kp_user_removed(dev);
 		if (stop)
 			return NULL;
 		if (wake)

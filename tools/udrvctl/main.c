@@ -2,7 +2,7 @@
 /*
  * udrvctl - udrv's command-line tool: list devices, bind them to udrv,
  * read and write their config space and registers, watch interrupts,
- * test DMA, talk to Kernel PlugIns.
+ * test DMA, talk to Kernel PlugIns, follow hot-plug.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +17,8 @@ static const struct {
 	{ "cfg", cmd_cfg },	{ "read", cmd_read },
 	{ "write", cmd_write },	{ "dump", cmd_dump },
 	{ "irq", cmd_irq },	{ "dma", cmd_dma },
-	{ "kp", cmd_kp },
+	{ "kp", cmd_kp },	{ "autobind", cmd_autobind },
+	{ "events", cmd_events },
 };
 
 static void usage(FILE *f)
@@ -47,6 +48,11 @@ static void usage(FILE *f)
 	      "  kp call NAME MSG [HEX] [--dev BDF]\n"
 	      "                                  one message to a KP opened on BDF (default: the first\n"
 	      "                                  bound device it accepts); HEX: the data, printed back\n"
+	      "  autobind [add|del VID:DID...|clear]\n"
+	      "                                  IDs udrv binds when they appear (hot-plug);\n"
+	      "                                  no argument: print the list\n"
+	      "  events [-d VID:DID] [--count N] [--timeout MS]\n"
+	      "                                  print insert/remove events of devices udrv binds\n"
 	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
 	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys).\n",
 	      f);

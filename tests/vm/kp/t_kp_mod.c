@@ -3,7 +3,10 @@
  * t_kp_mod.c - the test Kernel PlugIn "t_kp" (tests/vm/t_kp.c), on an edu
  * device.  It includes only <udrv/kp.h>, as a user's KP does.  The
  * number of funcClose calls is module-global, so that a second handle can
- * read how many handles were closed (e.g. by a process's death).
+ * read how many handles were closed (e.g. by a process's death).  Its
+ * interrupt handlers acknowledge edu; funcEvent, funcIntDisable and
+ * funcClose stamp a module-global clock, so that a handle opened after a
+ * removal can tell in which order the agent called them (T_KP_ORDER).
  */
 #include <udrv/kp.h>
 #include "t_kp_msgs.h"
@@ -18,6 +21,15 @@ static kp_atomic_t t_kp_closes;
 static kp_atomic_t t_kp_arrivals;
 static kp_atomic_t t_kp_spinning;
 static kp_atomic_t t_kp_bad_closes;
+/* The callbacks' clock, and when each last ran */
+static kp_atomic_t t_kp_clock;
+static kp_atomic_t t_kp_event_at, t_kp_event_action;
+static kp_atomic_t t_kp_int_disable_at, t_kp_close_at;
+
+static void t_kp_stamp(kp_atomic_t *at)
+{
+	kp_atomic_set(at, kp_atomic_inc(&t_kp_clock));
+}
 
 static void t_kp_close(void *drv_ctx)
 {
@@ -27,6 +39,7 @@ static void t_kp_close(void *drv_ctx)
 	if (kp_atomic_read(&ctx->in_call))
 		kp_atomic_inc(&t_kp_bad_closes);
 	kp_atomic_inc(&t_kp_closes);
+	t_kp_stamp(&t_kp_close_at);
 	kp_free(drv_ctx);
 }
 
@@ -58,6 +71,79 @@ static void t_kp_spin(WD_KERNEL_PLUGIN_CALL *call)
 		kp_udelay(1000);
 	kp_atomic_dec(&t_kp_spinning);
 	call->result = 1;
+}
+
+static bool t_kp_event(void *drv_ctx, uint32_t action)
+{
+	(void)drv_ctx;
+	kp_atomic_set(&t_kp_event_action, (int32_t)action);
+	t_kp_stamp(&t_kp_event_at);
+	return true;
+}
+
+static bool t_kp_int_enable(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call,
+			    void **int_ctx)
+{
+	(void)call;
+	*int_ctx = drv_ctx;
+	return true;
+}
+
+static void t_kp_int_disable(void *int_ctx)
+{
+	(void)int_ctx;
+	t_kp_stamp(&t_kp_int_disable_at);
+}
+
+/* edu: status at 0x24, acknowledge at 0x64 */
+static bool t_kp_irq(void *int_ctx, bool *is_my_interrupt)
+{
+	struct t_kp_ctx *ctx = int_ctx;
+	uint32_t status = 0;
+
+	if (WDC_ReadAddr32(ctx->dev, 0, 0x24, &status) || !status) {
+		*is_my_interrupt = false;
+		return false;
+	}
+	WDC_WriteAddr32(ctx->dev, 0, 0x64, status);
+	*is_my_interrupt = true;
+	return true;
+}
+
+static uint32_t t_kp_dpc(void *int_ctx, uint32_t count)
+{
+	(void)int_ctx;
+	return count;
+}
+
+static bool t_kp_irq_msi(void *int_ctx, uint32_t last_message,
+			 bool *is_my_interrupt)
+{
+	(void)last_message;
+	return t_kp_irq(int_ctx, is_my_interrupt);
+}
+
+static uint32_t t_kp_dpc_msi(void *int_ctx, uint32_t count,
+			     uint32_t last_message)
+{
+	(void)last_message;
+	return t_kp_dpc(int_ctx, count);
+}
+
+static void t_kp_order(WD_KERNEL_PLUGIN_CALL *call)
+{
+	struct t_kp_order o;
+
+	if (call->size < sizeof(o)) {
+		call->result = WD_INVALID_PARAMETER;
+		return;
+	}
+	o.event_action = (uint32_t)kp_atomic_read(&t_kp_event_action);
+	o.event_at = (uint32_t)kp_atomic_read(&t_kp_event_at);
+	o.int_disable_at = (uint32_t)kp_atomic_read(&t_kp_int_disable_at);
+	o.close_at = (uint32_t)kp_atomic_read(&t_kp_close_at);
+	kp_memcpy(call->data, &o, sizeof(o));
+	call->result = 0;
 }
 
 static void t_kp_dispatch(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call);
@@ -164,6 +250,9 @@ static void t_kp_dispatch(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *call)
 	case T_KP_WATCH_CMD:
 		call->result = t_kp_watch_cmd(ctx, d, call->size);
 		break;
+	case T_KP_ORDER:
+		t_kp_order(call);
+		break;
 	default:
 		call->result = WD_INVALID_PARAMETER;
 		break;
@@ -188,6 +277,13 @@ static bool t_kp_open(KP_OPEN_CALL *kp, WDC_DEVICE_HANDLE dev,
 	ctx->dev = dev;
 	kp->funcClose = t_kp_close;
 	kp->funcCall = t_kp_call;
+	kp->funcEvent = t_kp_event;
+	kp->funcIntEnable = t_kp_int_enable;
+	kp->funcIntDisable = t_kp_int_disable;
+	kp->funcIntAtIrql = t_kp_irq;
+	kp->funcIntAtDpc = t_kp_dpc;
+	kp->funcIntAtIrqlMSI = t_kp_irq_msi;
+	kp->funcIntAtDpcMSI = t_kp_dpc_msi;
 	*drv_ctx = ctx;
 	return true;
 }

@@ -33,6 +33,19 @@ enum {
 	 * + 2
 	 */
 	T_KP_WATCH_CMD,
+	/*
+	 * data (struct t_kp_order): the last funcEvent's action and, on one
+	 * clock of callbacks, when the last funcEvent, funcIntDisable and
+	 * funcClose of any handle ran (0: never)
+	 */
+	T_KP_ORDER,
+};
+
+struct t_kp_order {
+	uint32_t event_action;
+	uint32_t event_at;
+	uint32_t int_disable_at;
+	uint32_t close_at;
 };
 
 #endif
