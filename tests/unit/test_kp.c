@@ -173,6 +173,55 @@ static void test_user_mode(void)
 	unsetenv("UDRV_KP_USER");
 }
 
+/* An agent whose interrupt reports, at once, that the device went. */
+static int removed_hook(int fd, unsigned long req, void *arg)
+{
+	(void)fd;
+	if (req == UDRV_IOC_INT_WAIT)
+		((struct udrv_int_wait *)arg)->stopped = UDRV_STOP_REMOVED;
+	return 0;
+}
+
+static void noop(void *ctx)
+{
+	(void)ctx;
+}
+
+/*
+ * In user mode the library hears of a removal through the KP's interrupt:
+ * funcEvent(WD_REMOVE) on the interrupt thread, then funcIntDisable, then
+ * funcClose, as the agent does in the kernel.
+ */
+static void test_user_removed(void)
+{
+	static uint32_t bar0[64];
+	WDC_DEVICE_HANDLE dev = udrv_test_fake_device(bar0, sizeof(bar0));
+	uint32_t word = 1;
+	int i;
+
+	dev->hwd = FAKE_FD;	/* the interrupt calls reach removed_hook */
+	dev->hcard = 7;
+	udrv_test_ioctl = removed_hook;
+	WDC_KernelPlugInUseUserMode("t_ukp", so_path());
+	is_status(WDC_KernelPlugInOpen(dev, "t_ukp", &word, sizeof(word)),
+		  WD_STATUS_SUCCESS, "removal: a user-mode KP open");
+	is_status(WDC_IntEnable(dev, NULL, 0, INTERRUPT_MESSAGE, noop, NULL,
+				true),
+		  WD_STATUS_SUCCESS, "removal: its interrupt enabled (useKP)");
+	/* The thread ends by itself; bounded, so that a hang fails */
+	for (i = 0; i < 5000 && WDC_IntIsEnabled(dev) && !bar0[6]; i++)
+		usleep(1000);
+	WDC_IntDisable(dev);
+	WDC_KernelPlugInClose(dev);
+	ok(bar0[5] == WD_REMOVE && bar0[6] && bar0[6] < bar0[7] &&
+	   bar0[7] < bar0[8],
+	   "removal: funcEvent(WD_REMOVE) at %u, funcIntDisable at %u, funcClose at %u",
+	   bar0[6], bar0[7], bar0[8]);
+	udrv_test_ioctl = NULL;
+	dev->hwd = -1;
+	WDC_PciDeviceClose(dev);
+}
+
 /* A KP bug caught in user mode: one byte written past the message. */
 static void test_overrun(void)
 {
@@ -213,6 +262,7 @@ int main(void)
 {
 	test_wd_args();
 	test_user_mode();
+	test_user_removed();
 	test_overrun();
 	return tap_done();
 }

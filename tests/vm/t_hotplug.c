@@ -218,6 +218,59 @@ static void test_filter(void)
 		   "WD_EventUnregister");
 }
 
+/* ---- a pull blocked while the registration goes ---- */
+
+struct puller {
+	int fd;
+	uint32_t h, st;
+};
+
+static void *pull_thread(void *arg)
+{
+	struct puller *p = arg;
+	uint32_t action;
+
+	p->st = WD_EventPull(p->fd, p->h, &action, NULL, 0);
+	return NULL;
+}
+
+static void test_pull_races(void)
+{
+	WD_PCI_ID any = { 0, 0 };
+	struct puller p = { .fd = fd0 };
+	pthread_t t;
+	pid_t pid;
+	int st;
+
+	if (WD_EventRegisterId(fd0, any, WD_INSERT, &p.h)) {
+		tap_ok(false, "races: register: %s", WDC_GetLastErrStr());
+		return;
+	}
+	pthread_create(&t, NULL, pull_thread, &p);
+	usleep(200000);		/* so that it waits in the agent */
+	tap_status(WD_EventUnregister(fd0, p.h), WD_STATUS_SUCCESS,
+		   "races: unregister while another thread waits in WD_EventPull");
+	pthread_join(t, NULL);
+	tap_ok(p.st == WD_INVALID_HANDLE,
+	       "races: ... the waiter returns WD_INVALID_HANDLE (0x%x)", p.st);
+	/* A process killed while it waits: its file's release cleans up */
+	pid = fork();
+	if (pid == 0) {
+		int fd;
+		uint32_t h, a;
+
+		if (WD_Open(&fd) || WD_EventRegisterId(fd, any, WD_INSERT, &h))
+			_exit(1);
+		WD_EventPull(fd, h, &a, NULL, 0);
+		_exit(2);
+	}
+	usleep(300000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+	       "races: a process killed in WD_EventPull dies (status 0x%x)", st);
+}
+
 /* ---- removal in use ---- */
 
 struct waiter {
@@ -710,6 +763,7 @@ int main(void)
 	}
 	snprintf(bdf, sizeof(bdf), "%s", slot_str(slot));
 	test_filter();
+	test_pull_races();
 	test_vanish();
 	test_in_use(INTERRUPT_MESSAGE, "MSI");
 	test_in_use(INTERRUPT_LEVEL_SENSITIVE, "INTx with commands");

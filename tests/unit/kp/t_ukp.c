@@ -44,13 +44,57 @@ static void call(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *c)
 	}
 }
 
+/*
+ * The order of callbacks, in BAR0: 0x24 is a clock, 0x18/0x1c/0x20 when
+ * funcEvent/funcIntDisable/funcClose last ran, 0x14 funcEvent's action.
+ */
+static void stamp(WDC_DEVICE_HANDLE dev, uint32_t at)
+{
+	uint32_t clock = 0;
+
+	WDC_ReadAddr32(dev, 0, 0x24, &clock);
+	WDC_WriteAddr32(dev, 0, 0x24, ++clock);
+	WDC_WriteAddr32(dev, 0, at, clock);
+}
+
 /* Leaves a mark in BAR0 at 0x10 so that the test sees funcClose ran. */
 static void close_ctx(void *drv_ctx)
 {
 	struct ctx *x = drv_ctx;
 
 	WDC_WriteAddr32(x->dev, 0, 0x10, 0xc105ed);
+	stamp(x->dev, 0x20);
 	kp_free(x);
+}
+
+static bool event(void *drv_ctx, uint32_t action)
+{
+	struct ctx *x = drv_ctx;
+
+	WDC_WriteAddr32(x->dev, 0, 0x14, action);
+	stamp(x->dev, 0x18);
+	return true;
+}
+
+static bool int_enable(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *c, void **int_ctx)
+{
+	(void)c;
+	*int_ctx = drv_ctx;
+	return true;
+}
+
+static void int_disable(void *int_ctx)
+{
+	struct ctx *x = int_ctx;
+
+	stamp(x->dev, 0x1c);
+}
+
+static bool irq_msi(void *int_ctx, uint32_t last_message, bool *mine)
+{
+	(void)int_ctx, (void)last_message;
+	*mine = true;
+	return false;
 }
 
 static bool open_ctx(KP_OPEN_CALL *kp, WDC_DEVICE_HANDLE dev,
@@ -67,6 +111,10 @@ static bool open_ctx(KP_OPEN_CALL *kp, WDC_DEVICE_HANDLE dev,
 	kp_memcpy(&x->open_word, data, sizeof(x->open_word));
 	kp->funcCall = call;
 	kp->funcClose = close_ctx;
+	kp->funcEvent = event;
+	kp->funcIntEnable = int_enable;
+	kp->funcIntDisable = int_disable;
+	kp->funcIntAtIrqlMSI = irq_msi;
 	*drv_ctx = x;
 	return WDC_GetDevContext(dev) == NULL;	/* not yet during funcOpen */
 }

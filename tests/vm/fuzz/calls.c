@@ -869,6 +869,8 @@ static const struct weighted steps[] = {
 	{ mem_op, 14, "mmap" },
 	{ fz_kp_open, 2, "kp" }, { fz_kp_call, 6, "kp" },
 	{ fz_kp_close, 2, "kp" },
+	{ fz_event_register, 2, "event" }, { fz_event_pull, 3, "event" },
+	{ fz_event_unregister, 2, "event" },
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 

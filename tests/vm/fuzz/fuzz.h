@@ -31,6 +31,7 @@ enum fz_op {
 	OP_MUNMAP, OP_MREMAP, OP_MADVISE, OP_TOUCH, OP_FORK, OP_REOPEN,
 	OP_UNBIND, OP_REBIND, OP_REMOVE, OP_RESCAN,
 	OP_KP_OPEN, OP_KP_CALL, OP_KP_CLOSE,
+	OP_EVENT_REGISTER, OP_EVENT_PULL, OP_EVENT_UNREGISTER,
 	FZ_NOPS
 };
 #define FZ_NERR 140
@@ -155,6 +156,11 @@ extern bool fz_have_kp;
 void fz_kp_open(void);
 void fz_kp_call(void);
 void fz_kp_close(void);
+
+/* ---- plug-and-play events (events.c) --------------------------------- */
+void fz_event_register(void);
+void fz_event_pull(void);
+void fz_event_unregister(void);
 void fz_free_begin(void);		/* before a call that frees */
 void fz_free_end(void);			/* after it, lock held */
 

@@ -31,6 +31,8 @@ static const char *const names[FZ_NOPS] = {
 	[OP_REBIND] = "sysfs bind", [OP_REMOVE] = "sysfs remove",
 	[OP_RESCAN] = "sysfs rescan", [OP_KP_OPEN] = "KP_OPEN",
 	[OP_KP_CALL] = "KP_CALL", [OP_KP_CLOSE] = "KP_CLOSE",
+	[OP_EVENT_REGISTER] = "EVENT_REGISTER", [OP_EVENT_PULL] = "EVENT_PULL",
+	[OP_EVENT_UNREGISTER] = "EVENT_UNREGISTER",
 };
 
 const char *fz_op_name(enum fz_op op)
