@@ -66,8 +66,8 @@ static void print_items(const WD_PCI_CARD_INFO *info, const char *indent)
 }
 
 /* The members list and info share; cfg NULL: no capabilities. */
-static void json_device(struct ctl_json *j, const WD_PCI_CARD_INFO *info,
-			const char *driver, const uint8_t *cfg, size_t len)
+void ctl_json_device(struct ctl_json *j, const WD_PCI_CARD_INFO *info,
+		     const char *driver, const uint8_t *cfg, size_t len)
 {
 	char bdf[CTL_BDF_LEN], hex[8];
 	const WD_ITEM *it;
@@ -249,7 +249,7 @@ int cmd_list(int argc, char **argv)
 		ctl_driver_of(ctl_fmt_bdf(res->slot[i], bdf), drv,
 			      sizeof(drv));
 		if (o.json && ok)
-			json_device(&j, &info, drv, NULL, 0);
+			ctl_json_device(&j, &info, drv, NULL, 0);
 		else if (!o.json)
 			list_line(&o, res->slot[i], res->id[i], &info, ok, drv);
 	}
@@ -291,7 +291,7 @@ int cmd_info(int argc, char **argv)
 		len = 0;
 	if (json) {
 		cj_init(&j, stdout);
-		json_device(&j, &info, drv, cfg, len);
+		ctl_json_device(&j, &info, drv, cfg, len);
 		goto out;
 	}
 	printf("%s: %04x:%04x, subsystem %04x:%04x, class %06x (%s), revision %02x\n",

@@ -49,4 +49,9 @@ int ctl_open_device(const char *cmd, WD_PCI_SLOT slot,
 int ctl_read_cfg(WD_PCI_SLOT slot, uint32_t cfg_size, uint8_t *buf,
 		 size_t *len, bool warn);
 
+/* cmd_dev.c: one device as list/info --json print it (cfg NULL: no caps). */
+struct ctl_json;
+void ctl_json_device(struct ctl_json *j, const WD_PCI_CARD_INFO *info,
+		     const char *driver, const uint8_t *cfg, size_t len);
+
 #endif /* UDRVCTL_CMDS_H */
