@@ -176,8 +176,8 @@ static void text_one(FILE *f, const uint8_t *cfg, size_t len,
 	fputc('\n', f);
 }
 
-void ctl_caps_text(FILE *f, const uint8_t *cfg, size_t len,
-		   const char *indent)
+size_t ctl_caps_text(FILE *f, const uint8_t *cfg, size_t len,
+		     const char *indent)
 {
 	struct cap caps[64];
 	size_t n = walk(cfg, len, caps, 64), i;
@@ -186,6 +186,7 @@ void ctl_caps_text(FILE *f, const uint8_t *cfg, size_t len,
 		fputs(indent, f);
 		text_one(f, cfg, len, &caps[i]);
 	}
+	return n;
 }
 
 static void json_one(struct ctl_json *j, const uint8_t *cfg, size_t len,

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include "json.h"
 
-/* One line per capability, "[off] Name: details", after `indent`. */
-void ctl_caps_text(FILE *f, const uint8_t *cfg, size_t len,
-		   const char *indent);
+/* One line per capability, "[off] Name: details", after `indent`; how many. */
+size_t ctl_caps_text(FILE *f, const uint8_t *cfg, size_t len,
+		     const char *indent);
 /* The member "capabilities": an array of objects. */
 void ctl_caps_json(struct ctl_json *j, const uint8_t *cfg, size_t len);
 

@@ -304,10 +304,12 @@ int cmd_info(int argc, char **argv)
 	printf("  config space: %u bytes%s\n", info.cfg_size,
 	       info.caps & WD_CAP_PCIE ? ", PCI Express" : "");
 	print_items(&info, "  ");
-	if (len) {
-		printf("  capabilities:%s\n", len <= UDRV_CFG_UNPRIV ?
-		       " (the list needs root)" : "");
-		ctl_caps_text(stdout, cfg, len, "    ");
+	if (len <= UDRV_CFG_UNPRIV) {
+		printf("  capabilities: unknown (reading them needs root)\n");
+	} else {
+		printf("  capabilities:\n");
+		if (!ctl_caps_text(stdout, cfg, len, "    "))
+			printf("    none\n");
 	}
 out:
 	WDC_DriverClose();

@@ -113,6 +113,22 @@ static int state_path(char *buf, const char *bdf, FILE *err)
 	return mkpath(buf, err, "%s/%s.driver", ctl_run_dir(), bdf);
 }
 
+/* mkdir -p: a fresh system (or the VM's initramfs) may have no /run. */
+static void make_dirs(const char *dir)
+{
+	char buf[PATH_MAX], *s;
+
+	if (strlen(dir) >= sizeof(buf))
+		return;
+	strcpy(buf, dir);
+	for (s = buf + 1; (s = strchr(s, '/')); s++) {
+		*s = 0;
+		mkdir(buf, 0755);
+		*s = '/';
+	}
+	mkdir(buf, 0755);
+}
+
 /* Notes (or forgets, old ""): a failure only costs unbind's check. */
 static void remember(const char *bdf, const char *old, FILE *err)
 {
@@ -125,7 +141,7 @@ static void remember(const char *bdf, const char *old, FILE *err)
 		unlink(path);
 		return;
 	}
-	mkdir(ctl_run_dir(), 0755);
+	make_dirs(ctl_run_dir());
 	f = fopen(path, "w");
 	if (!f || fprintf(f, "%s\n", old) < 0 || fclose(f)) {
 		fprintf(err, "udrvctl: warning: cannot note the previous driver in %s: %s (unbind will not check that %s gets the device back)\n",
