@@ -309,7 +309,7 @@ static int do_read(WDC_DEVICE_HANDLE dev, void *arg)
 	cj_obj(&j, NULL);
 	cj_str(&j, "bdf", ctl_fmt_bdf(op->slot, bdf));
 	cj_u64(&j, "bar", op->bar);
-	cj_hex(&j, "offset", op->off, 1);
+	cj_u64(&j, "offset", op->off);
 	cj_u64(&j, "width", op->width);
 	cj_hex(&j, "value", v, (int)(2 * op->width));
 	cj_end(&j, '}');
