@@ -35,7 +35,7 @@ for c in list info bind unbind cfg read write dump irq dma "kp list" "kp call" a
 done
 test -z "$missing"
 ok $? "udrvctl.1 has an entry for every command${missing:+ (missing:$missing)}"
-echo "$page" | grep -q "EXIT STATUS" && echo "$page" | grep -q "Usage error"
+echo "$page" | grep -q "EXIT STATUS" && echo "$page" | grep -q "Usage  *error"
 ok $? "udrvctl.1 documents the exit statuses"
 
 # Bash completion, sourced from where it is installed, against a fake sysfs.
