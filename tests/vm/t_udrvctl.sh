@@ -229,6 +229,10 @@ ok "missing argument (irq): 2" fails 2 "irq: expected BDF" udrvctl irq
 ok "missing argument (dma): 2" fails 2 "dma: which device?" udrvctl dma
 ok "missing argument (kp call): 2" fails 2 "kp call: NAME and MSG are needed" udrvctl kp call edu_kp
 ok "missing argument (list -s): 2" fails 2 "list: -s needs a value" udrvctl list -s
+ok "missing argument (kp call --dev): 2" fails 2 "kp call: --dev needs a BDF" udrvctl kp call edu_kp 1 --dev
+ok "missing argument (events -d): 2" fails 2 "events: -d needs a value" udrvctl events -d
+ok "missing argument (autobind add): 2" fails 2 "autobind add: give VENDOR:DEVICE" udrvctl autobind add
+ok "bad ID (autobind): 2" fails 2 "autobind: 'xyz' is not VENDOR:DEVICE" udrvctl autobind add xyz
 ok "kp without a subcommand: 2" fails 2 "kp: 'list' or 'call" udrvctl kp
 ok "unknown register name: 2" fails 2 "unknown register name 'FOO'" udrvctl cfg "$edu" FOO
 ok "bad width suffix: 2" fails 2 "width suffix '.q' must be .B, .W or .L" udrvctl cfg "$edu" COMMAND.q
