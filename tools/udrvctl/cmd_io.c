@@ -210,9 +210,14 @@ int cmd_cfg(int argc, char **argv)
 	}
 	if (ctl_reg_resolve(&sp, len ? cfg : NULL, len, &op.off, &op.width,
 			    err, sizeof(err))) {
-		fprintf(stderr, "udrvctl cfg: %s: %s\n",
-			ctl_fmt_bdf(slot, bdf), err);
-		ret = 1;
+		/* Beyond 4096 bytes is wrong on any device: a usage error. */
+		if (sp.cap) {
+			fprintf(stderr, "udrvctl cfg: %s: %s\n",
+				ctl_fmt_bdf(slot, bdf), err);
+			ret = 1;
+		} else {
+			ret = ctl_usage_error("cfg: %s", err);
+		}
 		goto out;
 	}
 	if (op.write && (ret = value_fits("cfg", op.value, op.width)))
