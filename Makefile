@@ -12,6 +12,7 @@
 #   make demo         boots the VM with edu and runs the sample driver
 #   make bench        register, interrupt and DMA benchmarks in the VM
 #   make install      PREFIX/DESTDIR: headers, libudrv, udrv.pc, udrvctl
+#                     with its man page and bash completion
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -238,6 +239,11 @@ install: lib $(B)/bin/udrvctl
 	install -m 0755 $(B)/lib/libudrv.so $(DESTDIR)$(PREFIX)/lib/libudrv.so.0
 	ln -sf libudrv.so.0 $(DESTDIR)$(PREFIX)/lib/libudrv.so
 	install -m 0755 $(B)/bin/udrvctl $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 tools/udrvctl/udrvctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 tools/udrvctl/udrvctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/udrvctl
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' lib/udrv.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/udrv.pc
 	install -d $(DESTDIR)$(PREFIX)/share/udrv

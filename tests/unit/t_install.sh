@@ -17,10 +17,49 @@ ok $? "make install DESTDIR=... PREFIX=/usr"
 for f in usr/include/udrv/wd.h usr/include/udrv/wdc.h usr/include/udrv/kp.h \
 	 usr/include/udrv/udrv_abi.h usr/lib/libudrv.a usr/lib/libudrv.so.0 \
 	 usr/lib/pkgconfig/udrv.pc usr/bin/udrvctl usr/include/udrv/wdc_access.h \
-	 usr/share/udrv/kp.mk; do
+	 usr/share/udrv/kp.mk usr/share/man/man1/udrvctl.1 \
+	 usr/share/bash-completion/completions/udrvctl; do
 	test -e "$tmp/$f"
 	ok $? "installed $f"
 done
+
+# The man page: renders without a warning, and documents every command
+# and the exit statuses.
+warn=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$tmp/usr/share/man/man1/udrvctl.1" 2>&1)
+test -z "$warn"
+ok $? "udrvctl.1 renders without warnings${warn:+: $warn}"
+page=$(LC_ALL=C groff -man -Tascii -P-c -rLL=200n "$tmp/usr/share/man/man1/udrvctl.1" 2>/dev/null | col -b)
+missing=
+for c in list info bind unbind cfg read write dump irq dma "kp list" "kp call" autobind events gen log; do
+	echo "$page" | grep -q "^       $c\b" || missing="$missing $c"
+done
+test -z "$missing"
+ok $? "udrvctl.1 has an entry for every command${missing:+ (missing:$missing)}"
+echo "$page" | grep -q "EXIT STATUS" && echo "$page" | grep -q "Usage  *error"
+ok $? "udrvctl.1 documents the exit statuses"
+
+# Bash completion, sourced from where it is installed, against a fake sysfs.
+comp() {	# comp WORD...: the completions of the last word
+	bash -c 'mkdir -p "$1/bus/pci/devices/0000:00:03.0" "$1/bus/pci/devices/0000:00:07.0"
+		UDRV_SYSFS=$1; shift
+		. "$0"
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_udrvctl
+		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
+		"$tmp/usr/share/bash-completion/completions/udrvctl" "$tmp/sysfs" "$@"
+}
+out=$(comp udrvctl c)
+test "$out" = "cfg "
+ok $? "completion: commands ($out)"
+out=$(comp udrvctl info 0000:00:0)
+test "$out" = "0000:00:03.0 0000:00:07.0 "
+ok $? "completion: BDFs from sysfs ($out)"
+out=$(comp udrvctl cfg 0000:00:03.0 cap_ms)
+test "$out" = "CAP_MSI CAP_MSIX "
+ok $? "completion: cfg register names ($out)"
+out=$(comp udrvctl list -s 0000:00:07 -)
+echo "$out" | grep -q -- "--json" && echo "$out" | grep -q -- "-nn"
+ok $? "completion: list's options after -s SLOT ($out)"
 
 export PKG_CONFIG_PATH=$tmp/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$tmp
 awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' "$top/README.md" >"$tmp/drv.c"

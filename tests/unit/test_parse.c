@@ -37,6 +37,21 @@ static void num_bad(const char *s)
 	   "number '%s' is rejected", s);
 }
 
+/* Does lspci-style filter (-s or -d) `s` take 0000:00:03.0 1234:11e8? */
+static int filt(int slot_filter, const char *s, unsigned int bus,
+		unsigned int dev, unsigned int fn)
+{
+	WD_PCI_SLOT slot = { 0, (uint8_t)bus, (uint8_t)dev, (uint8_t)fn };
+	WD_PCI_ID id = { 0x1234, 0x11e8 };
+	struct ctl_filter f;
+
+	ctl_filter_init(&f);
+	if (slot_filter ? ctl_parse_slot_filter(s, &f) :
+			  ctl_parse_id_filter(s, &f))
+		return -1;
+	return ctl_filter_match(&f, slot, id);
+}
+
 static char *dump(void (*fn)(FILE *), size_t *len)
 {
 	char *buf = NULL;
@@ -142,6 +157,30 @@ int main(void)
 	   "1536 bytes (not a whole KiB)");
 	ok(!strcmp(ctl_fmt_size(1ULL << 36, buf, sizeof(buf)), "64 GiB"),
 	   "64 GiB");
+
+	ok(filt(1, "00:03.0", 0, 3, 0) == 1 && filt(1, "00:03.0", 0, 3, 1) == 0,
+	   "-s BUS:DEV.FN");
+	ok(filt(1, "0000:00:03.0", 0, 3, 0) == 1 && filt(1, "0001:00:03.0", 0, 3, 0) == 0,
+	   "-s DOMAIN:BUS:DEV.FN");
+	ok(filt(1, "3", 0, 3, 5) == 1 && filt(1, "03", 1, 3, 0) == 1 &&
+	   filt(1, "3", 0, 4, 0) == 0, "-s DEV: any bus, any function");
+	ok(filt(1, ".1", 7, 9, 1) == 1 && filt(1, ".1", 7, 9, 0) == 0, "-s .FN");
+	ok(filt(1, "1:", 1, 4, 2) == 1 && filt(1, "1:", 0, 4, 2) == 0,
+	   "-s BUS: (any device)");
+	ok(filt(1, "*:*.*", 5, 6, 7) == 1 && filt(1, "", 5, 6, 7) == 1,
+	   "-s with * or empty fields matches anything");
+	ok(filt(1, "00:20.0", 0, 0, 0) == -1 && filt(1, "00:03.8", 0, 0, 0) == -1 &&
+	   filt(1, "0:0:0:3", 0, 0, 0) == -1 && filt(1, "00:0g", 0, 0, 0) == -1 &&
+	   filt(1, "00:03.0.0", 0, 0, 0) == -1 && filt(1, "12345:0:0", 0, 0, 0) == -1,
+	   "-s rejects bad fields and shapes");
+	ok(filt(0, "1234:11e8", 0, 3, 0) == 1 && filt(0, "1234:11e9", 0, 3, 0) == 0,
+	   "-d VENDOR:DEVICE");
+	ok(filt(0, "1234:", 0, 3, 0) == 1 && filt(0, ":11e8", 0, 3, 0) == 1 &&
+	   filt(0, "*:11e8", 0, 3, 0) == 1 && filt(0, "8086:", 0, 3, 0) == 0,
+	   "-d with an empty or * field");
+	ok(filt(0, "1234", 0, 0, 0) == -1 && filt(0, "1234:11e8:0", 0, 0, 0) == -1 &&
+	   filt(0, "12345:1", 0, 0, 0) == -1 && filt(0, "zz:1", 0, 0, 0) == -1,
+	   "-d rejects bad IDs");
 
 	out = dump(dump_cfg, &len);
 	ok(!strcmp(out, "00: 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f\n"

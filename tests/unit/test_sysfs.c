@@ -2,7 +2,10 @@
 /*
  * udrvctl bind/unbind against a fake sysfs tree ($UDRV_SYSFS).  A hook
  * plays the kernel: unbind removes the driver link, drivers_probe binds
- * the device to the driver named in driver_override.
+ * the device to the driver named in driver_override, or without one to
+ * the driver that matches its ID (`native`); a driver's bind file binds
+ * it unless `bind_refuses`.  Bind notes the driver it took the device
+ * from in $UDRV_RUNDIR, unbind gives it back (like driverctl).
  */
 #include <ftw.h>
 #include <limits.h>
@@ -16,7 +19,9 @@
 
 static char root[PATH_MAX];
 static char log_buf[4096];
-static bool kernel_refuses;
+static bool kernel_refuses, bind_refuses;
+static const char *native;	/* the driver that matches by ID */
+static char rundir[PATH_MAX];
 
 static void path(char *buf, const char *rel)
 {
@@ -93,6 +98,11 @@ static void kernel(const char *p, const char *data)
 			 sizeof(ovr));
 		if (!strcmp(ovr, "udrv"))
 			set_driver("udrv");
+		else if (!strcmp(ovr, "\n") && native)
+			set_driver(native);
+	} else if (!strcmp(rel, "bus/pci/drivers/e1000/bind") &&
+		   !bind_refuses) {
+		set_driver("e1000");
 	}
 }
 
@@ -126,11 +136,14 @@ int main(void)
 	if (!ok(mkdtemp(root) != NULL, "fake sysfs tree"))
 		return tap_done();
 	setenv("UDRV_SYSFS", root, 1);
+	path(rundir, "run");
+	setenv("UDRV_RUNDIR", rundir, 1);
 	ctl_sysfs_hook = kernel;
 	mkdirs("bus/pci/devices/" BDF);
 	mkdirs("bus/pci/drivers/e1000");
 	touch("bus/pci/devices/" BDF "/driver_override");
 	touch("bus/pci/drivers/e1000/unbind");
+	touch("bus/pci/drivers/e1000/bind");
 	touch("bus/pci/drivers_probe");
 	set_driver("e1000");
 	ok(!strcmp(ctl_sysfs_root(), root), "UDRV_SYSFS sets the root");
@@ -161,35 +174,78 @@ int main(void)
 	ok(!strcmp(buf, BDF), "... e1000's unbind got the address");
 	free(out), free(err);
 
+	read_rel("run/" BDF ".driver", buf, sizeof(buf));
+	ok(!strcmp(buf, "e1000\n"), "... and notes e1000 in $UDRV_RUNDIR/" BDF ".driver");
+
 	ret = run(ctl_bind, BDF, &out, &err);
 	ok(ret == 0 && strstr(out, "already bound") && !log_buf[0],
 	   "bind again: nothing to do");
 	free(out), free(err);
 
+	native = "e1000";
 	ret = run(ctl_unbind, BDF, &out, &err);
 	ok(ret == 0, "unbind");
 	ok(!strcmp(log_buf, "bus/pci/drivers/udrv/unbind=" BDF ";"
-			    "bus/pci/devices/" BDF "/driver_override=\\n;"),
-	   "... writes udrv's unbind, then clears driver_override");
-	ok(strstr(out, "now has no driver") != NULL,
-	   "... and says the device is left without a driver");
+			    "bus/pci/devices/" BDF "/driver_override=\\n;"
+			    "bus/pci/drivers_probe=" BDF ";"),
+	   "... writes udrv's unbind, clears driver_override, re-probes");
+	if (!ok(!strcmp(out, BDF " unbound from udrv, back to e1000\n"),
+		"... and e1000, its driver before, has it back"))
+		printf("# log: %s\n# out: %s# err: %s", log_buf, out, err);
 	read_rel("bus/pci/devices/" BDF "/driver_override", buf, sizeof(buf));
 	ok(!strcmp(buf, "\n"), "... driver_override is cleared");
+	path(p, "run/" BDF ".driver");
+	ok(access(p, F_OK) != 0, "... the note is gone");
 	free(out), free(err);
 
 	ret = run(ctl_unbind, BDF, &out, &err);
-	ok(ret == 1 && strstr(err, "not bound to udrv (driver: none)") &&
+	ok(ret == 1 && strstr(err, "not bound to udrv (driver: e1000)") &&
 	   !log_buf[0], "unbind a device udrv does not drive");
 	free(out), free(err);
 
+	/* e1000 had it through new_id, say: the re-probe does not match. */
+	run(ctl_bind, BDF, &out, &err);
+	free(out), free(err);
+	native = NULL;
+	ret = run(ctl_unbind, BDF, &out, &err);
+	ok(ret == 0 && strstr(log_buf, "bus/pci/drivers/e1000/bind=" BDF ";") &&
+	   strstr(out, "back to e1000"),
+	   "unbind: a driver that does not match by ID gets it through its bind file");
+	free(out), free(err);
+
+	run(ctl_bind, BDF, &out, &err);
+	free(out), free(err);
+	bind_refuses = true;
+	ret = run(ctl_unbind, BDF, &out, &err);
+	ok(ret == 1 && strstr(err, "e1000, its driver before, did not take it back (driver now: none)"),
+	   "unbind: the previous driver refusing the device is an error");
+	free(out), free(err);
+	bind_refuses = false;
+
+	set_driver("e1000");
+	run(ctl_bind, BDF, &out, &err);
+	free(out), free(err);
+	native = "other";
+	mkdirs("bus/pci/drivers/other");
+	ret = run(ctl_unbind, BDF, &out, &err);
+	ok(ret == 1 && strstr(err, "was bound to e1000 before udrv, but other took it"),
+	   "unbind: another driver taking the device is an error");
+	free(out), free(err);
+
+	set_driver(NULL);
+	native = NULL;
 	ret = run(ctl_bind, BDF, &out, &err);
 	ok(ret == 0 && !strstr(log_buf, "unbind") &&
 	   !strcmp(out, BDF " bound to udrv\n"),
 	   "bind a device without a driver: no unbind write");
+	path(p, "run/" BDF ".driver");
+	ok(access(p, F_OK) != 0, "... and nothing to note (an old note is gone)");
+	free(out), free(err);
+	ret = run(ctl_unbind, BDF, &out, &err);
+	ok(ret == 0 && strstr(out, "no driver took it"),
+	   "unbind a device that had no driver: it stays driverless");
 	free(out), free(err);
 
-	run(ctl_unbind, BDF, &out, &err);
-	free(out), free(err);
 	kernel_refuses = true;
 	ret = run(ctl_bind, BDF, &out, &err);
 	ok(ret == 1 && strstr(err, "not bound to udrv after drivers_probe"),

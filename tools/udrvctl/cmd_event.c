@@ -180,6 +180,11 @@ int cmd_events(int argc, char **argv)
 			if (ctl_parse_u32(argv[++i], &timeout) || !timeout)
 				return ctl_usage_error("events: --timeout '%s': give milliseconds > 0",
 						       argv[i]);
+		} else if (i + 1 == argc && (!strcmp(argv[i], "-d") ||
+					     !strcmp(argv[i], "--count") ||
+					     !strcmp(argv[i], "--timeout"))) {
+			return ctl_usage_error("events: %s needs a value",
+					       argv[i]);
 		} else {
 			return ctl_usage_error("events: unexpected '%s'",
 					       argv[i]);

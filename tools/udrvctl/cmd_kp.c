@@ -115,6 +115,8 @@ static int kp_call(int argc, char **argv)
 	for (i = 3; i < argc; i++) {
 		if (!strcmp(argv[i], "--dev") && i + 1 < argc)
 			bdf = argv[++i];
+		else if (!strcmp(argv[i], "--dev"))
+			return ctl_usage_error("kp call: --dev needs a BDF");
 		else if (!hex)
 			hex = argv[i];
 		else

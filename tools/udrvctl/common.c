@@ -17,7 +17,10 @@ int ctl_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(" (see udrvctl -h)\n", stderr);
+	if (*ctl_cmd)
+		fprintf(stderr, " (see udrvctl %s --help)\n", ctl_cmd);
+	else
+		fputs(" (see udrvctl --help)\n", stderr);
 	return 2;
 }
 
@@ -49,5 +52,27 @@ int ctl_open_device(const char *cmd, WD_PCI_SLOT slot, WDC_DEVICE_HANDLE *dev)
 	/* Shared: udrvctl may peek at a device a driver program holds shared. */
 	if (WDC_PciDeviceOpenEx(dev, &info, NULL, WD_SHARED))
 		return ctl_lib_error(cmd);
+	return 0;
+}
+
+int ctl_read_cfg(WD_PCI_SLOT slot, uint32_t cfg_size, uint8_t *buf,
+		 size_t *len, bool warn)
+{
+	uint32_t size = cfg_size ? cfg_size : UDRV_CFG_LEGACY, st;
+
+	if (size > UDRV_CFG_EXTENDED)
+		size = UDRV_CFG_EXTENDED;
+	st = WDC_PciReadCfgBySlot(slot, 0, buf, size);
+	if (st == WD_ACCESS_DENIED) {
+		/* As with lspci: without privileges only the header is shown. */
+		size = UDRV_CFG_UNPRIV;
+		st = WDC_PciReadCfgBySlot(slot, 0, buf, size);
+		if (!st && warn)
+			fprintf(stderr, "udrvctl %s: showing the first %u bytes only: the rest needs root or a registration of the device\n",
+				ctl_cmd, size);
+	}
+	if (st)
+		return -1;
+	*len = size;
 	return 0;
 }

@@ -23,14 +23,17 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fputs("usage: udrvctl COMMAND [ARGS]\n"
-	      "  list [-v]                       PCI devices; bound = usable through udrv\n"
-	      "  info BDF                        IDs, BARs, IRQ, MSI/MSI-X of a device\n"
+	fputs("usage: udrvctl COMMAND [ARGS]   (udrvctl COMMAND --help: its options)\n"
+	      "  list [-v] [-nn] [-s SLOT] [-d VID:DID] [--json]\n"
+	      "                                  PCI devices; bound = usable through udrv\n"
+	      "  info BDF [--json]               IDs, BARs, IRQ, capabilities of a device\n"
 	      "  bind BDF                        give the device to udrv (driver_override)\n"
-	      "  unbind BDF                      take it back from udrv (leaves it driverless)\n"
-	      "  cfg BDF                         hex dump of config space\n"
+	      "  unbind BDF                      give it back to the driver it had before\n"
+	      "  cfg BDF [--json]                hex dump of config space\n"
+	      "  cfg BDF REG [VALUE] [--json]    read (or write) a register: setpci names\n"
+	      "                                  (COMMAND, CAP_MSI+2, 0x3c.b), REG=VALUE too\n"
 	      "  cfg BDF OFF [WIDTH [VALUE]]     read (or write) config space, WIDTH 1/2/4\n"
-	      "  read BDF BAR OFF [WIDTH]        read a register, WIDTH 1/2/4/8 (default 4)\n"
+	      "  read BDF BAR OFF [WIDTH] [--json] read a register, WIDTH 1/2/4/8 (default 4)\n"
 	      "  write BDF BAR OFF VALUE [WIDTH] write a register\n"
 	      "  dump BDF BAR OFF LEN            hex dump of a BAR range\n"
 	      "  irq BDF [OPTIONS]               wait for interrupts, one line per wake-up:\n"
@@ -54,7 +57,9 @@ static void usage(FILE *f)
 	      "  events [-d VID:DID] [--count N] [--timeout MS]\n"
 	      "                                  print insert/remove events of devices udrv binds\n"
 	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
-	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys).\n",
+	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys),\n"
+	      "UDRV_RUNDIR (default /run/udrv: the drivers bind took devices from).\n"
+	      "Exit status: 0 ok, 1 the operation failed, 2 usage error.\n",
 	      f);
 }
 
@@ -71,9 +76,17 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 2, argv + 2);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[1], cmds[i].name))
+			continue;
+		ctl_cmd = cmds[i].name;
+		/* Commands without a text in help.c answer --help themselves. */
+		if (ctl_wants_help(argc - 2, argv + 2) && ctl_help(ctl_cmd)) {
+			fputs(ctl_help(ctl_cmd), stdout);
+			return 0;
+		}
+		return cmds[i].fn(argc - 2, argv + 2);
+	}
 	fprintf(stderr, "udrvctl: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -69,6 +69,94 @@ int ctl_parse_bdf(const char *s, WD_PCI_SLOT *slot)
 	return 0;
 }
 
+void ctl_filter_init(struct ctl_filter *f)
+{
+	f->domain = f->bus = f->dev = f->fn = -1;
+	f->vendor = f->device = -1;
+}
+
+/* s[0..n): empty or "*" -> -1, else hex up to max. */
+static int filter_field(const char *s, size_t n, unsigned int max, int *v)
+{
+	unsigned int x = 0;
+	size_t i;
+	int d;
+
+	if (!n || (n == 1 && s[0] == '*')) {
+		*v = -1;
+		return 0;
+	}
+	if (n > 4)
+		return -1;
+	for (i = 0; i < n; i++) {
+		d = digit(s[i], 16);
+		if (d < 0)
+			return -1;
+		x = x * 16 + (unsigned int)d;
+	}
+	if (x > max)
+		return -1;
+	*v = (int)x;
+	return 0;
+}
+
+int ctl_parse_slot_filter(const char *s, struct ctl_filter *f)
+{
+	const char *dot, *end, *c1, *c2 = NULL, *p;
+	int colons = 0;
+
+	if (!s)
+		return -1;
+	dot = strchr(s, '.');
+	end = dot ? dot : s + strlen(s);
+	for (p = s; p < end; p++)
+		colons += *p == ':';
+	if (colons > 2 || (dot && strchr(dot + 1, '.')))
+		return -1;
+	if (dot && filter_field(dot + 1, strlen(dot + 1), 7, &f->fn))
+		return -1;
+	c1 = colons ? memchr(s, ':', (size_t)(end - s)) : NULL;
+	if (colons == 2)
+		c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1));
+	if (colons == 2) {
+		if (filter_field(s, (size_t)(c1 - s), 0xffff, &f->domain) ||
+		    filter_field(c1 + 1, (size_t)(c2 - c1 - 1), 0xff, &f->bus))
+			return -1;
+		p = c2 + 1;
+	} else if (colons == 1) {
+		if (filter_field(s, (size_t)(c1 - s), 0xff, &f->bus))
+			return -1;
+		p = c1 + 1;
+	} else {
+		p = s;
+	}
+	return filter_field(p, (size_t)(end - p), 0x1f, &f->dev);
+}
+
+int ctl_parse_id_filter(const char *s, struct ctl_filter *f)
+{
+	const char *c;
+
+	if (!s)
+		return -1;
+	c = strchr(s, ':');
+	if (!c || strchr(c + 1, ':'))
+		return -1;
+	return filter_field(s, (size_t)(c - s), 0xffff, &f->vendor) ||
+	       filter_field(c + 1, strlen(c + 1), 0xffff, &f->device) ? -1 : 0;
+}
+
+bool ctl_filter_match(const struct ctl_filter *f, WD_PCI_SLOT slot,
+		      WD_PCI_ID id)
+{
+	return (f->domain < 0 || f->domain == slot.domain) &&
+	       (f->bus < 0 || f->bus == slot.bus) &&
+	       (f->dev < 0 || f->dev == slot.slot) &&
+	       (f->fn < 0 || f->fn == slot.function) &&
+	       (f->vendor < 0 || f->vendor == id.vendor) &&
+	       (f->device < 0 || f->device == id.device);
+}
+
 char *ctl_fmt_bdf(WD_PCI_SLOT slot, char buf[CTL_BDF_LEN])
 {
 	snprintf(buf, CTL_BDF_LEN, "%04x:%02x:%02x.%x", slot.domain,

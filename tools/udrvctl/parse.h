@@ -15,6 +15,21 @@
 int ctl_parse_bdf(const char *s, WD_PCI_SLOT *slot);
 char *ctl_fmt_bdf(WD_PCI_SLOT slot, char buf[CTL_BDF_LEN]);
 
+/*
+ * lspci's filters.  -s "[[[DOMAIN]:]BUS:][DEV][.[FN]]" and -d
+ * "[VENDOR]:[DEVICE]", hex; an empty field or "*" matches anything
+ * (-1 in the struct).  0 or -1.
+ */
+struct ctl_filter {
+	int domain, bus, dev, fn;
+	int vendor, device;
+};
+void ctl_filter_init(struct ctl_filter *f);
+int ctl_parse_slot_filter(const char *s, struct ctl_filter *f);
+int ctl_parse_id_filter(const char *s, struct ctl_filter *f);
+bool ctl_filter_match(const struct ctl_filter *f, WD_PCI_SLOT slot,
+		      WD_PCI_ID id);
+
 /* Decimal or 0x-hex, nothing else (no sign, no blanks); 0 or -1. */
 int ctl_parse_u64(const char *s, uint64_t *v);
 int ctl_parse_u32(const char *s, uint32_t *v);
