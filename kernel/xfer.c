@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include "udrv.h"
 #include "regs.h"
+#include "debug.h"
 
 #define UDRV_BOUNCE PAGE_SIZE
 
@@ -177,6 +178,7 @@ static u32 udrv_xfer_batch(struct udrv_file *uf, u32 hcard,
 			if (!ret)
 				udrv_xfer_scalar(dev, x);
 		}
+		udrv_dbg_call(udrv_dbg_xfer, dev, hcard, x, ret);
 		if (ret)
 			break;
 	}
