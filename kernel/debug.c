@@ -138,8 +138,8 @@ static void udrv_dbg_text(u32 area, u32 level, const char *text, size_t len)
 }
 
 /* A register transfer (xfer.c); dev is NULL for a block or a bad card */
-void udrv_dbg_xfer(struct udrv_dev *dev, u32 hcard, const struct udrv_xfer *x,
-		   int ret)
+static void udrv_dbg_xfer(struct udrv_dev *dev, u32 hcard,
+			  const struct udrv_xfer *x, int ret)
 {
 	u32 area = x->cmd & UDRV_CMD_MEM ? UDRV_DBG_S_MEM : UDRV_DBG_S_IO;
 	u32 level = ret ? UDRV_DBG_WARN : UDRV_DBG_TRACE;
@@ -158,6 +158,22 @@ void udrv_dbg_xfer(struct udrv_dev *dev, u32 hcard, const struct udrv_xfer *x,
 			     dev ? pci_name(dev->pdev) : "-", hcard, rw,
 			     8 << (x->cmd & UDRV_CMD_WIDTH_MASK), x->bar,
 			     x->addr, x->data, ret);
+}
+
+/*
+ * The commands of a transfer batch, once it ran: `done` succeeded (reads
+ * hold their values), the next failed with `ret` if ret is set.  dev is
+ * the card's device, or NULL if the batch ended without it.
+ */
+void udrv_dbg_xfers(struct udrv_dev *dev, u32 hcard,
+		    const struct udrv_xfer *cmds, u32 done, u32 num, int ret)
+{
+	u32 i;
+
+	for (i = 0; i < done; i++)
+		udrv_dbg_xfer(dev, hcard, &cmds[i], 0);
+	if (ret && done < num)
+		udrv_dbg_xfer(dev, hcard, &cmds[done], ret);
 }
 
 long udrv_ioctl_debug_set(struct udrv_file *uf, void __user *arg)

@@ -44,8 +44,8 @@ void udrv_dbg_log(u32 area, u32 level, const char *fmt, ...);
 
 struct udrv_dev;
 struct udrv_xfer;
-void udrv_dbg_xfer(struct udrv_dev *dev, u32 hcard, const struct udrv_xfer *x,
-		   int ret);
+void udrv_dbg_xfers(struct udrv_dev *dev, u32 hcard,
+		    const struct udrv_xfer *cmds, u32 done, u32 num, int ret);
 
 /* A device's name for a line: "0000:00:03.0" */
 #define udrv_dbg_dev(dev)	pci_name((dev)->pdev)

@@ -178,10 +178,11 @@ static u32 udrv_xfer_batch(struct udrv_file *uf, u32 hcard,
 			if (!ret)
 				udrv_xfer_scalar(dev, x);
 		}
-		udrv_dbg_call(udrv_dbg_xfer, dev, hcard, x, ret);
 		if (ret)
 			break;
 	}
+	/* After the loop: nothing of the monitor's in the per-command path */
+	udrv_dbg_call(udrv_dbg_xfers, dev, hcard, cmds, i, num, ret);
 	if (dev)
 		udrv_file_put_dev(uf, dev);
 	*err = ret;
