@@ -14,13 +14,16 @@
  *    100 dropped and keeps the newest UDRV_DEBUG_RECORDS, in order;
  *  - a dump that waits is woken by a line another process adds;
  *  - without CAP_SYS_ADMIN (at open) SET and DUMP are refused, ADD is not;
- *  - the ioctls refuse malformed fields with their errnos.
+ *  - the ioctls refuse malformed fields with their errnos;
+ *  - udrvctl log: --level/--areas set (and say what was), a plain call
+ *    prints the ring, -f prints a line added after it started.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -428,6 +431,56 @@ static void test_abi(void)
 	is_err(ADD(1, UDRV_DEBUG_TEXT - 1, text), 0, "ADD len %u", UDRV_DEBUG_TEXT - 1);
 }
 
+/* Reads the pipe until a line has `want`; false at EOF */
+static bool read_until(FILE *f, const char *want)
+{
+	char line[UDRV_DEBUG_LINE_MAX + 1];
+
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, want))
+			return true;
+	return false;
+}
+
+static void test_udrvctl(void)
+{
+	int fds[2], st;
+	FILE *f;
+	pid_t pid;
+	bool ok;
+
+	WD_DebugSet(hwd, D_OFF, 0);
+	f = popen("udrvctl log --level info --areas misc,int 2>&1", "r");
+	ok = f && read_until(f, "udrv debug monitor: info int,misc (was off)");
+	tap_ok(f && pclose(f) == 0 && ok,
+	       "udrvctl log --level info --areas misc,int: set, says what was");
+	WD_DebugAdd(hwd, "t_debug: for udrvctl", D_INFO);
+	f = popen("udrvctl log 2>/dev/null", "r");
+	ok = f && read_until(f, "udrv: INFO  MISC  t_debug[");
+	tap_ok(f && pclose(f) == 0 && ok,
+	       "udrvctl log prints the ring's lines");
+	if (pipe(fds))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		execlp("udrvctl", "udrvctl", "log", "-f", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	alarm(60);	/* a follower that never shows the line fails, not hangs */
+	ok = read_until(f, "t_debug: for udrvctl");
+	WD_DebugAdd(hwd, "t_debug: while followed", D_INFO);
+	ok = ok && read_until(f, "t_debug: while followed");
+	alarm(0);
+	tap_ok(ok, "udrvctl log -f prints what the ring holds, then a line added later");
+	kill(pid, SIGINT);
+	waitpid(pid, &st, 0);
+	fclose(f);
+}
+
 int main(void)
 {
 	WD_PCI_SLOT slots[1];
@@ -449,6 +502,7 @@ int main(void)
 	test_wait();
 	test_unprivileged();
 	test_abi();
+	test_udrvctl();
 	WD_DebugSet(hwd, D_OFF, 0);
 	tap_ok(!WD_DebugGet(hwd, &level, &areas) && !level && !areas,
 	       "set off again");
