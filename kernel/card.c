@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "udrv.h"
+#include "debug.h"
 
 static DEFINE_IDA(udrv_handles);
 
@@ -175,6 +176,9 @@ long udrv_ioctl_register(struct udrv_file *uf, void __user *arg)
 	ret = copy_to_user(arg, &r, sizeof(r)) ? -EFAULT : 0;
 	if (!ret)
 		ret = udrv_card_publish(uf, card);
+	udrv_dbg(UDRV_DBG_S_PCI, ret ? UDRV_DBG_WARN : UDRV_DBG_INFO,
+		 "%s: register card %u%s: %d", pci_name(dev->pdev), h,
+		 r.options & UDRV_REG_SHARED ? " shared" : "", ret);
 	if (ret)
 		udrv_card_put(card);
 	return ret;
@@ -244,6 +248,8 @@ long udrv_ioctl_unregister(struct udrv_file *uf, void __user *arg)
 	up_write(&uf->sem);
 	if (!card)
 		return -EBADF;
+	udrv_dbg(UDRV_DBG_S_PCI, UDRV_DBG_INFO, "%s: unregister card %u",
+		 pci_name(card->dev->pdev), u.hcard);
 	/* Its Kernel PlugIn handles close before its cleanup commands run */
 	udrv_kp_close_card(uf, card);
 	udrv_card_release(card, card->cleanup_options & UDRV_CLEANUP_FORCE);

@@ -30,6 +30,7 @@
 #include <linux/vmalloc.h>
 #include "compat.h"
 #include "udrv.h"
+#include "debug.h"
 
 struct udrv_dma {
 	struct kref kref;		/* file table, mappings, users */
@@ -525,6 +526,10 @@ long udrv_ioctl_dma_lock(struct udrv_file *uf, void __user *arg)
 	/* Too small a list: the caller learns how many entries. */
 	if ((!ret || ret == -EOVERFLOW) && copy_to_user(arg, &l, sizeof(l)))
 		ret = -EFAULT;
+	udrv_dbg(UDRV_DBG_S_DMA, ret ? UDRV_DBG_WARN : UDRV_DBG_INFO,
+		 "%s: card %u: DMA lock %s %llu bytes: handle %u, %u entries: %d",
+		 udrv_dbg_dev(d->dev), l.hcard, d->contig ? "contiguous" : "SG",
+		 l.bytes, ret ? 0 : d->handle, count, ret);
 	if (!ret)
 		ret = udrv_dma_publish(uf, d);
 	kvfree(list);
@@ -558,6 +563,8 @@ long udrv_ioctl_dma_unlock(struct udrv_file *uf, void __user *arg)
 	up_write(&uf->sem);
 	if (!d)
 		return -EBADF;
+	udrv_dbg(UDRV_DBG_S_DMA, UDRV_DBG_INFO, "%s: DMA unlock handle %u, %llu bytes",
+		 udrv_dbg_dev(d->dev), d->handle, d->bytes);
 	udrv_dma_destroy(d);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "udrv.h"
+#include "debug.h"
 
 struct udrv_event {
 	u32 action;
@@ -94,6 +95,8 @@ static void udrv_event_post_locked(struct pci_dev *pdev, u32 action)
 	struct udrv_evreg *r;
 
 	udrv_slot_of(&ev.slot, pdev);
+	udrv_dbg(UDRV_DBG_S_EVENT, UDRV_DBG_INFO, "%s: event %s",
+		 pci_name(pdev), action == UDRV_EVENT_INSERT ? "insert" : "remove");
 	list_for_each_entry(r, &udrv_evregs, node)
 		if (udrv_evreg_match(r, &ev))
 			udrv_evreg_queue(r, &ev);

@@ -40,6 +40,7 @@
 #include <linux/uaccess.h>
 #include "irq.h"
 #include "kp_dev.h"
+#include "debug.h"
 
 static void udrv_irq_free(struct kref *kref)
 {
@@ -315,6 +316,8 @@ static irqreturn_t udrv_irq_handler(int irq, void *arg)
 	if (unlikely(storm))
 		udrv_irq_storm_stop(ui);
 	wake_up_all(&ui->wq);
+	udrv_dbg(UDRV_DBG_S_INT, UDRV_DBG_TRACE, "%s: interrupt, vector %u%s",
+		 udrv_dbg_dev(ui->dev), v->index, storm ? ": a storm, stopped" : "");
 	return IRQ_HANDLED;
 }
 
@@ -617,6 +620,9 @@ long udrv_ioctl_int_enable(struct udrv_file *uf, void __user *arg)
 		udrv_irq_undo(ui);
 		ret = -EFAULT;
 	}
+	udrv_dbg(UDRV_DBG_S_INT, ret ? UDRV_DBG_WARN : UDRV_DBG_INFO,
+		 "card %u: interrupts enable (type 0x%x, %u vectors, irq %u%s): %d",
+		 e.hcard, e.enabled_type, e.num_vectors, e.irq, kph ? ", KP" : "", ret);
 	if (kph)
 		up_read(&kph->sem);
 out:
@@ -790,6 +796,8 @@ long udrv_ioctl_int_disable(struct udrv_file *uf, void __user *arg)
 			ret = -EALREADY;
 		mutex_unlock(&dev->lock);
 	}
+	udrv_dbg(UDRV_DBG_S_INT, UDRV_DBG_INFO, "%s: card %u: interrupts disable: %d",
+		 udrv_dbg_dev(dev), d.hcard, ret);
 	udrv_irq_put(ui);
 	return ret;
 }

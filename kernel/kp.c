@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "kp_dev.h"
+#include "debug.h"
 
 static LIST_HEAD(udrv_kps);
 static DEFINE_MUTEX(udrv_kps_lock);
@@ -347,6 +348,8 @@ long udrv_ioctl_kp_open(struct udrv_file *uf, void __user *arg)
 		goto out;
 	}
 	ret = udrv_kph_open(uf, kph, o.hcard, data, o.open_size);
+	udrv_dbg(UDRV_DBG_S_KP, ret < 0 ? UDRV_DBG_WARN : UDRV_DBG_INFO,
+		 "card %u: KP %s open: %d", o.hcard, o.name, ret);
 	udrv_kph_put(kph);
 	if (ret > 0) {
 		if (put_user((u32)ret, &uo->hkp)) {
@@ -438,6 +441,8 @@ long udrv_ioctl_kp_call(struct udrv_file *uf, void __user *arg)
 		atomic64_inc(&kph->kp->calls);
 	}
 	up_read(&kph->sem);
+	udrv_dbg(UDRV_DBG_S_KP, UDRV_DBG_TRACE, "KP %s handle %u: call message 0x%x, %u bytes: result %u, %d",
+		 kph->kp->name, c.hkp, c.message, c.data_size, call.result, ret);
 	udrv_kph_put(kph);
 	if (ret)
 		goto out;
@@ -465,6 +470,8 @@ long udrv_ioctl_kp_close(struct udrv_file *uf, void __user *arg)
 	if (!kph)
 		return -EBADF;
 	/* Closed already if its device went: then only the handle goes. */
+	udrv_dbg(UDRV_DBG_S_KP, UDRV_DBG_INFO, "KP %s handle %u: close",
+		 kph->kp->name, c.hkp);
 	udrv_kph_shutdown(kph, false);
 	udrv_kph_put(kph);
 	return 0;

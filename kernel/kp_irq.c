@@ -32,6 +32,7 @@
 #include <linux/pci.h>
 #include "irq.h"
 #include "kp_dev.h"
+#include "debug.h"
 
 u32 udrv_kp_irq_types(const struct udrv_kph *kph)
 {
@@ -140,6 +141,9 @@ irqreturn_t udrv_kp_irq(int irq, void *arg)
 	if (!storm && unlikely(++ui->burst >= UDRV_STORM_BURST))
 		storm = udrv_irq_storm_check(ui);
 	spin_unlock(&ui->lock);
+	udrv_dbg(UDRV_DBG_S_INT, UDRV_DBG_TRACE, "%s: interrupt, vector %u, KP: %s%s",
+		 udrv_dbg_dev(ui->dev), v->index, mine ? "mine" : "not mine",
+		 storm ? ", a storm, stopped" : "");
 	if (unlikely(storm)) {
 		udrv_kp_storm_stop(ui, unacked);
 		return IRQ_HANDLED;

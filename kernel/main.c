@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "udrv.h"
+#include "debug.h"
 
 int udrv_copy_arg(void *karg, const void __user *uarg, size_t size)
 {
@@ -58,6 +59,7 @@ static int udrv_open(struct inode *inode, struct file *file)
 	 */
 	uf->admin = capable(CAP_SYS_ADMIN);
 	uf->writable = file->f_mode & FMODE_WRITE;
+	udrv_dbg_open(&uf->dbg_seq);
 	file->private_data = uf;
 	return 0;
 }
@@ -106,7 +108,8 @@ static bool udrv_ioctl_reads_only(unsigned int cmd)
 	return nr == _IOC_NR(UDRV_IOC_VERSION) ||
 	       nr == _IOC_NR(UDRV_IOC_SCAN) ||
 	       nr == _IOC_NR(UDRV_IOC_CARD_INFO) ||
-	       nr == _IOC_NR(UDRV_IOC_CONFIG);
+	       nr == _IOC_NR(UDRV_IOC_CONFIG) ||
+	       nr == _IOC_NR(UDRV_IOC_DEBUG_DUMP);
 }
 
 static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -166,6 +169,12 @@ static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return udrv_ioctl_event_pull(uf, uarg);
 	case UDRV_IOC_EVENT_UNREGISTER:
 		return udrv_ioctl_event_unregister(uf, uarg);
+	case UDRV_IOC_DEBUG_SET:
+		return udrv_ioctl_debug_set(uf, uarg);
+	case UDRV_IOC_DEBUG_DUMP:
+		return udrv_ioctl_debug_dump(uf, uarg);
+	case UDRV_IOC_DEBUG_ADD:
+		return udrv_ioctl_debug_add(uf, uarg);
 	}
 	/* Right magic and number but another size: an ABI mismatch. */
 	if (_IOC_TYPE(cmd) == UDRV_IOC_MAGIC && _IOC_NR(cmd) <= UDRV_IOC_LAST_NR)
@@ -223,18 +232,25 @@ static int __init udrv_init(void)
 {
 	int ret;
 
-	ret = udrv_pci_register();
+	ret = udrv_dbg_init();
 	if (ret)
 		return ret;
+	ret = udrv_pci_register();
+	if (ret) {
+		udrv_dbg_exit();
+		return ret;
+	}
 	ret = misc_register(&udrv_misc);
 	if (ret) {
 		udrv_pci_unregister();
+		udrv_dbg_exit();
 		return ret;
 	}
 	ret = udrv_autobind_init();
 	if (ret) {
 		misc_deregister(&udrv_misc);
 		udrv_pci_unregister();
+		udrv_dbg_exit();
 		return ret;
 	}
 	pr_info("%s loaded (ABI %d)\n", UDRV_VERSION_TEXT, UDRV_ABI_VERSION);
@@ -246,6 +262,7 @@ static void __exit udrv_exit(void)
 	udrv_autobind_exit();
 	misc_deregister(&udrv_misc);
 	udrv_pci_unregister();
+	udrv_dbg_exit();
 }
 
 module_init(udrv_init);

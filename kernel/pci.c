@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "udrv.h"
+#include "debug.h"
 
 static LIST_HEAD(udrv_devices);
 static DEFINE_MUTEX(udrv_devices_lock);
@@ -192,6 +193,7 @@ static int udrv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	list_add_tail(&dev->node, &udrv_devices);
 	mutex_unlock(&udrv_devices_lock);
 	pci_info(pdev, "udrv: bound\n");
+	udrv_dbg(UDRV_DBG_S_PCI, UDRV_DBG_INFO, "%s: bound", pci_name(pdev));
 	udrv_event_insert(dev);
 	return 0;
 
@@ -244,6 +246,7 @@ static void udrv_remove(struct pci_dev *pdev)
 
 	pci_set_drvdata(pdev, NULL);
 	pci_info(pdev, "udrv: unbound\n");
+	udrv_dbg(UDRV_DBG_S_PCI, UDRV_DBG_INFO, "%s: unbound", pci_name(pdev));
 	/* Last: whoever pulls it finds everything released already. */
 	udrv_event_remove(dev);
 	udrv_dev_put(dev);

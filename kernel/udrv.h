@@ -104,6 +104,7 @@ struct udrv_file {
 	struct xarray kps;		/* Kernel PlugIn handles, under sem */
 	u32 kp_next;			/* for cyclic handle allocation */
 	struct xarray events;		/* event registrations (event.c) */
+	u64 dbg_seq;			/* next debug record (debug.c) */
 };
 
 /* irq.c */
@@ -174,6 +175,11 @@ long udrv_ioctl_event_unregister(struct udrv_file *uf, void __user *arg);
 void udrv_event_release_file(struct udrv_file *uf);
 void udrv_event_insert(struct udrv_dev *dev);
 void udrv_event_remove(struct udrv_dev *dev);
+
+/* debug.c (the hooks: debug.h) */
+long udrv_ioctl_debug_set(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_debug_dump(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_debug_add(struct udrv_file *uf, void __user *arg);
 
 /* autobind.c */
 int udrv_autobind_init(void);

@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include "udrv.h"
 #include "regs.h"
+#include "debug.h"
 
 #define UDRV_BOUNCE PAGE_SIZE
 
@@ -180,6 +181,8 @@ static u32 udrv_xfer_batch(struct udrv_file *uf, u32 hcard,
 		if (ret)
 			break;
 	}
+	/* After the loop: nothing of the monitor's in the per-command path */
+	udrv_dbg_call(udrv_dbg_xfers, dev, hcard, cmds, i, num, ret);
 	if (dev)
 		udrv_file_put_dev(uf, dev);
 	*err = ret;

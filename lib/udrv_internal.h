@@ -56,6 +56,14 @@ uint32_t udrv_null_arg(const char *fn, const char *what);
 uint32_t udrv_check_card_call(const char *fn, int hWD, uint32_t hCard,
 			      const void *arg, const char *what);
 
+/* ---- debug monitor (wd_debug.c) ----------------------------------------- */
+
+/* WD_DebugAdd of a user-mode Kernel PlugIn (kp.h), on the library's handle */
+uint32_t udrv_kp_debug_add(int hWD, const char *msg, uint32_t level);
+/* One record as a WD_DebugDump line, newline included; returns its length */
+size_t udrv_debug_format(const struct udrv_debug_record *r, char *buf,
+			 size_t len);
+
 /* ---- DMA (dma.c) --------------------------------------------------------- */
 
 /*

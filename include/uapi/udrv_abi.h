@@ -29,8 +29,9 @@
  * 4: Kernel PlugIn interrupts: the data of funcIntEnable in int_enable,
  *    the count of interrupts the KP handled in int_wait.
  * 5: plug-and-play events (event register, pull, unregister).
+ * 6: the debug monitor (debug set, dump, add).
  */
-#define UDRV_ABI_VERSION	5
+#define UDRV_ABI_VERSION	6
 
 #define UDRV_DEVICE_NAME	"udrv"
 #define UDRV_DEVICE_PATH	"/dev/udrv"
@@ -416,6 +417,78 @@ struct udrv_kp_close {
 	__u32 hkp;
 };
 
+/*
+ * The debug monitor: one global ring of records, which the agent writes
+ * when a line's level is at most the level set and its area is among the
+ * areas set (nothing at UDRV_DBG_OFF, the default).  Each open file reads
+ * the ring from its own position; records overwritten before a file read
+ * them are counted in its `dropped`.  SET and DUMP need CAP_SYS_ADMIN (the
+ * ring shows every process's activity); ADD needs a writable file.
+ */
+#define UDRV_DBG_OFF		0
+#define UDRV_DBG_ERROR		1
+#define UDRV_DBG_WARN		2
+#define UDRV_DBG_INFO		3
+#define UDRV_DBG_TRACE		4
+#define UDRV_DBG_S_IO		0x01
+#define UDRV_DBG_S_MEM		0x02
+#define UDRV_DBG_S_INT		0x04
+#define UDRV_DBG_S_PCI		0x08
+#define UDRV_DBG_S_DMA		0x10
+#define UDRV_DBG_S_KP		0x20
+#define UDRV_DBG_S_EVENT	0x40
+#define UDRV_DBG_S_MISC		0x80
+#define UDRV_DBG_S_ALL		0xff
+#define UDRV_DEBUG_TEXT		216	/* text of a record, with its NUL */
+#define UDRV_DEBUG_RECORDS	1024	/* records the ring keeps */
+#define UDRV_DEBUG_MAX_DUMP	64	/* records per dump call */
+
+/* UDRV_IOC_DEBUG_SET */
+#define UDRV_DEBUG_QUERY	0x1	/* only report the current setting */
+
+struct udrv_debug_set {
+	__u32 size;
+	__u32 flags;		/* UDRV_DEBUG_QUERY */
+	__u32 level;		/* UDRV_DBG_OFF..UDRV_DBG_TRACE */
+	__u32 areas;		/* UDRV_DBG_S_*; 0 with a level = none */
+	__u32 old_level;	/* out: the setting before */
+	__u32 old_areas;	/* out */
+};
+
+struct udrv_debug_record {
+	__u64 seq;		/* 0, 1, 2... since the module loaded */
+	__u64 time_ns;		/* local_clock(), as printk's timestamps */
+	__u32 pid;		/* 0 at interrupt time */
+	__u8 level;
+	__u8 area;		/* one UDRV_DBG_S_* bit */
+	__u16 len;		/* of text, without the NUL */
+	char comm[16];		/* "[irq]" at interrupt time */
+	char text[UDRV_DEBUG_TEXT];	/* NUL-terminated */
+};
+
+/* UDRV_IOC_DEBUG_DUMP: the records this file has not read, oldest first */
+#define UDRV_DEBUG_WAIT		0x1	/* wait for one if there is none */
+
+struct udrv_debug_dump {
+	__u32 size;
+	__u32 flags;		/* UDRV_DEBUG_WAIT */
+	__u32 timeout_ms;	/* with WAIT: 0 = until a record or a signal */
+	__u32 max;		/* capacity of records[], 1..UDRV_DEBUG_MAX_DUMP */
+	__u64 records;		/* user pointer to struct udrv_debug_record[max] */
+	__u32 got;		/* out: records copied */
+	__u32 pad;
+	__u64 dropped;		/* out: overwritten unread since the last dump */
+};
+
+/* UDRV_IOC_DEBUG_ADD: a line of the caller's own (area UDRV_DBG_S_MISC) */
+struct udrv_debug_add {
+	__u32 size;
+	__u32 level;		/* UDRV_DBG_ERROR..UDRV_DBG_TRACE */
+	__u32 len;		/* bytes at text, 1..UDRV_DEBUG_TEXT - 1 */
+	__u32 pad;
+	__u64 text;		/* user pointer, no NUL needed */
+};
+
 #define UDRV_MMAP_DMA		(1ULL << 60)	/* offset of a DMA buffer */
 
 /*
@@ -455,7 +528,10 @@ struct udrv_kp_close {
 #define UDRV_IOC_EVENT_REGISTER	_IOWR(UDRV_IOC_MAGIC, 0x15, struct udrv_event_register)
 #define UDRV_IOC_EVENT_PULL	_IOWR(UDRV_IOC_MAGIC, 0x16, struct udrv_event_pull)
 #define UDRV_IOC_EVENT_UNREGISTER _IOW(UDRV_IOC_MAGIC, 0x17, struct udrv_event_unregister)
-#define UDRV_IOC_LAST_NR	0x17
+#define UDRV_IOC_DEBUG_SET	_IOWR(UDRV_IOC_MAGIC, 0x18, struct udrv_debug_set)
+#define UDRV_IOC_DEBUG_DUMP	_IOWR(UDRV_IOC_MAGIC, 0x19, struct udrv_debug_dump)
+#define UDRV_IOC_DEBUG_ADD	_IOW(UDRV_IOC_MAGIC, 0x1a, struct udrv_debug_add)
+#define UDRV_IOC_LAST_NR	0x1a
 
 /*
  * Errors: each ioctl returns 0 or one of these negative errnos, which the
@@ -494,6 +570,8 @@ struct udrv_kp_close {
  *             no IOMMU to remap it                   -> WD_OUT_OF_RANGE
  *   EDQUOT    RLIMIT_MEMLOCK would be exceeded       -> WD_INSUFFICIENT_RESOURCES
  *   EMFILE    too many DMA buffers on this file      -> WD_INSUFFICIENT_RESOURCES
+ *   EPERM     also: DEBUG_SET or DEBUG_DUMP without CAP_SYS_ADMIN
+ *   E2BIG     also: DEBUG_ADD text over UDRV_DEBUG_TEXT - 1 bytes
  *   EOVERFLOW pages[] too small: num_pages says how many are needed, nothing
  *             stays locked                           -> WD_INSUFFICIENT_RESOURCES
  */

@@ -94,6 +94,20 @@ void kp_udelay(unsigned long usecs);	/* busy-waits; keep it short */
 uint64_t kp_time_ns(void);
 
 /*
+ * A line in udrv's debug monitor (docs/debug-monitor.md), area S_KER_PLUG,
+ * level D_ERROR..D_TRACE; callable anywhere, interrupt handlers included,
+ * and nearly free while the monitor is off.  hWD is ignored (a KP has
+ * none; pass 0): in the kernel udrv.ko records the line, in user mode
+ * libudrv sends it on its own handle.
+ */
+#ifdef __KERNEL__
+uint32_t WD_DebugAdd(int hWD, const char *msg, uint32_t level);
+#else
+uint32_t udrv_kp_debug_add(int hWD, const char *msg, uint32_t level);
+#define WD_DebugAdd udrv_kp_debug_add
+#endif
+
+/*
  * A spinlock that is safe against the KP's own interrupt handler: in the
  * kernel it disables local interrupts while held (spin_lock_irqsave); in
  * user mode, where the handler runs in a thread, it is a mutex.

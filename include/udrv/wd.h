@@ -291,11 +291,20 @@ uint32_t WD_EventPull(int hWD, uint32_t hEvent, uint32_t *action,
 uint32_t WD_EventUnregister(int hWD, uint32_t hEvent);
 #endif
 
-/* debug monitor */
+/* debug monitor (docs/debug-monitor.md) */
+/* udrv: the longest line WD_DebugDump writes, its newline included */
+#define UDRV_DEBUG_LINE_MAX	320
 #ifndef UDRV_WD_TYPES_ONLY
 uint32_t WD_DebugSet(int hWD, uint32_t level, uint32_t areas);
 uint32_t WD_DebugDump(int hWD, char *buf, size_t len, size_t *got);
 uint32_t WD_DebugAdd(int hWD, const char *msg, uint32_t level);
+/*
+ * udrv additions: the current setting; and WD_DebugDump that waits up to
+ * timeout_ms (0: until a line comes) when there is no line yet.
+ */
+uint32_t WD_DebugGet(int hWD, uint32_t *level, uint32_t *areas);
+uint32_t WD_DebugDumpWait(int hWD, char *buf, size_t len, size_t *got,
+			  uint32_t timeout_ms);
 #endif
 
 #ifdef __cplusplus

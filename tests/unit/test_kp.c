@@ -16,7 +16,8 @@
 
 #define FAKE_FD 1000
 
-enum { MSG_READ = 1, MSG_REVERSE, MSG_OVERRUN, MSG_CTX, MSG_BAD_READ };
+enum { MSG_READ = 1, MSG_REVERSE, MSG_OVERRUN, MSG_CTX, MSG_BAD_READ,
+	MSG_DEBUG };
 
 static int ioctls, answer;
 
@@ -145,6 +146,12 @@ static void test_user_mode(void)
 	WDC_CallKerPlug(dev, MSG_BAD_READ, w, 4, &res);
 	ok(res == WD_OUT_OF_RANGE && err_has("is beyond BAR0"),
 	   "the KP's accessor refuses beyond the BAR, as in user mode (%u)",
+	   res);
+	/* Not the 0 it passed: the library's own handle, not open here */
+	WDC_CallKerPlug(dev, MSG_DEBUG, NULL, 0, &res);
+	ok(res == WD_INVALID_HANDLE &&
+	   err_has("WD_DebugAdd: invalid udrv handle -1"),
+	   "the KP's WD_DebugAdd goes to libudrv on the library's handle (%u)",
 	   res);
 	is_status(WDC_CallKerPlug(dev, 9, NULL, 0, &res), WD_STATUS_SUCCESS,
 		  "an unknown message");

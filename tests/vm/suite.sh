@@ -32,6 +32,7 @@ for t in \
 	t_kill \
 	t_kp \
 	t_kp_irq \
+	t_debug \
 	t_kprace \
 	t_m32 \
 	t_fuzz \

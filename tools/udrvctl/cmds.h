@@ -23,6 +23,7 @@ int cmd_dma(int argc, char **argv);
 int cmd_kp(int argc, char **argv);
 int cmd_autobind(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 /* help.c: the running command's name (set by main), its --help text. */
 extern const char *ctl_cmd;

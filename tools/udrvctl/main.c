@@ -19,6 +19,7 @@ static const struct {
 	{ "irq", cmd_irq },	{ "dma", cmd_dma },
 	{ "kp", cmd_kp },	{ "autobind", cmd_autobind },
 	{ "events", cmd_events },
+	{ "log", cmd_log },
 };
 
 static void usage(FILE *f)
@@ -56,6 +57,7 @@ static void usage(FILE *f)
 	      "                                  no argument: print the list\n"
 	      "  events [-d VID:DID] [--count N] [--timeout MS]\n"
 	      "                                  print insert/remove events of devices udrv binds\n"
+	      "  log [-f] [--level L [--areas A,B]]  udrv's debug monitor (log --help)\n"
 	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
 	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys),\n"
 	      "UDRV_RUNDIR (default /run/udrv: the drivers bind took devices from).\n"

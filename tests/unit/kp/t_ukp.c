@@ -5,7 +5,8 @@
  */
 #include <udrv/kp.h>
 
-enum { MSG_READ = 1, MSG_REVERSE, MSG_OVERRUN, MSG_CTX, MSG_BAD_READ };
+enum { MSG_READ = 1, MSG_REVERSE, MSG_OVERRUN, MSG_CTX, MSG_BAD_READ,
+	MSG_DEBUG };
 
 struct ctx {
 	WDC_DEVICE_HANDLE dev;
@@ -38,6 +39,9 @@ static void call(void *drv_ctx, WD_KERNEL_PLUGIN_CALL *c)
 		break;
 	case MSG_BAD_READ:	/* beyond the BAR: the accessors' checks */
 		c->result = WDC_ReadAddr32(x->dev, 0, 1u << 30, &w[0]);
+		break;
+	case MSG_DEBUG:		/* kp.h's WD_DebugAdd: hWD is ignored */
+		c->result = WD_DebugAdd(0, "t_ukp: hello", D_INFO);
 		break;
 	default:
 		c->result = 0xdead;

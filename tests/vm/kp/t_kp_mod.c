@@ -106,6 +106,8 @@ static bool t_kp_irq(void *int_ctx, bool *is_my_interrupt)
 		return false;
 	}
 	WDC_WriteAddr32(ctx->dev, 0, 0x64, status);
+	/* t_debug: a KP's line at interrupt time (nearly free when off) */
+	WD_DebugAdd(0, "t_kp: interrupt acknowledged", D_TRACE);
 	*is_my_interrupt = true;
 	return true;
 }
