@@ -21,6 +21,7 @@ int cmd_dma(int argc, char **argv);
 int cmd_kp(int argc, char **argv);
 int cmd_autobind(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
 
 /* Shared helpers (common.c). */
 int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

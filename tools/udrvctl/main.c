@@ -19,6 +19,7 @@ static const struct {
 	{ "irq", cmd_irq },	{ "dma", cmd_dma },
 	{ "kp", cmd_kp },	{ "autobind", cmd_autobind },
 	{ "events", cmd_events },
+	{ "gen", cmd_gen },
 };
 
 static void usage(FILE *f)
@@ -53,6 +54,8 @@ static void usage(FILE *f)
 	      "                                  no argument: print the list\n"
 	      "  events [-d VID:DID] [--count N] [--timeout MS]\n"
 	      "                                  print insert/remove events of devices udrv binds\n"
+	      "  gen NAME VID:DID [--kp] [--status BAR:OFF] [--ack BAR:OFF] [-o DIR] [--from FILE] [--force]\n"
+	      "                                  write a driver project for the device (docs/gen.md)\n"
 	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
 	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys).\n",
 	      f);
