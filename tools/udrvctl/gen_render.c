@@ -134,15 +134,23 @@ static int subst(FILE *out, const char *line, size_t len,
 int gen_render(FILE *out, const char *name, const struct gen_vars *v,
 	       char *err, size_t errlen)
 {
-	const char *text = gen_tpl_find(name), *p, *nl, *arg, *val;
-	bool keep[GEN_MAX_DEPTH + 1] = { true };
-	size_t len, arglen;
-	int depth = 0;
+	const char *text = gen_tpl_find(name);
 
 	if (!text) {
 		snprintf(err, errlen, "no template '%s'", name);
 		return -1;
 	}
+	return gen_render_text(out, name, text, v, err, errlen);
+}
+
+int gen_render_text(FILE *out, const char *name, const char *text,
+		    const struct gen_vars *v, char *err, size_t errlen)
+{
+	const char *p, *nl, *arg, *val;
+	bool keep[GEN_MAX_DEPTH + 1] = { true };
+	size_t len, arglen;
+	int depth = 0;
+
 	for (p = text; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (!nl)

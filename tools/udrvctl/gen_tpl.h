@@ -45,6 +45,9 @@ const char *gen_tpl_find(const char *name);
  */
 int gen_render(FILE *out, const char *name, const struct gen_vars *v,
 	       char *err, size_t errlen);
+/* The same from a text of one's own (name: for the messages). */
+int gen_render_text(FILE *out, const char *name, const char *text,
+		    const struct gen_vars *v, char *err, size_t errlen);
 /* The same into a malloc'd string (NULL on error, reason in err). */
 char *gen_render_str(const char *name, const struct gen_vars *v, char *err,
 		     size_t errlen);
