@@ -7,7 +7,9 @@
 # safe defaults (myedu: no acknowledge named), INTx acknowledged at IRQ
 # time by the commands --status/--ack made (myedukp); the generated Kernel
 # PlugIn, loaded with insmod, answers its messages and handles MSI and
-# INTx; the same KP source as a .so in user mode.  A program missing here
+# INTx; the same KP source as a .so in user mode; and a KP generated
+# without an acknowledge register refuses INTx (the safe default) but
+# handles MSI.  A program missing here
 # means its host build failed: build/logs/gen-KERNEL.log says why.
 n=0
 fails=0
@@ -42,7 +44,8 @@ lines() {
 }
 there() { [ -x "/bin/$1" ] || [ -f "/bin/$1" ]; }
 
-for f in myedu_diag myedukp_diag myedukp_diag_dyn myedukp_kp.ko myedukp_kp.so; do
+for f in myedu_diag myedukp_diag myedukp_diag_dyn myedukp_kp.ko myedukp_kp.so \
+	myedunoack_diag myedunoack_kp.ko; do
 	ok "$f is in the guest (built on the host by tests/gen-build)" there $f
 done
 
@@ -76,6 +79,18 @@ if there myedukp_diag && there myedukp_kp.ko; then
 	ok "myedukp_diag kp count: 4 handled" out "^handled 4, not mine" myedukp_diag kp count
 	ok "  edu's interrupt status is 0: the KP acknowledged" out "^0x00000000$" myedukp_diag read 0 0x24
 	ok "rmmod myedukp_kp" rmmod myedukp_kp
+fi
+if there myedunoack_diag && there myedunoack_kp.ko; then
+	ok "insmod myedunoack_kp.ko (a KP generated without --ack)" insmod /bin/myedunoack_kp.ko
+	ok "myedunoack_diag kp irq --intx: refused (no INTx handler), saying why" \
+		sh -c '! myedunoack_diag kp irq --intx --raise 0:0x60:1 >/tmp/gen_run.out 2>&1;
+			r=$?; sed "s/^/# /" /tmp/gen_run.out; [ $r -eq 0 ] &&
+			grep -q "acknowledge register" /tmp/gen_run.out'
+	ok "myedunoack_diag kp irq: MSI works without an acknowledge" \
+		lines 1 "^interrupt 1: MSI vector 0, count 1, lost 0, kp 1$" \
+		myedunoack_diag kp irq --raise 0:0x60:1
+	ok "  acknowledged by hand: write 0 0x64 0xffffffff" myedunoack_diag write 0 0x64 0xffffffff
+	ok "rmmod myedunoack_kp" rmmod myedunoack_kp
 fi
 if there myedukp_diag_dyn && there myedukp_kp.so; then
 	export UDRV_KP_USER=myedukp_kp=/bin/myedukp_kp.so
