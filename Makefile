@@ -30,6 +30,8 @@ SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 LIB_SRCS  := $(wildcard lib/*.c)
 CTL_SRCS  := $(wildcard tools/udrvctl/*.c)
+# udrvctl gen's templates (tools/udrvctl/gen/*.in), embedded as C strings
+CTL_SRCS  += $(B)/gen/gen_tpl_data.c
 CTL_MAIN  := tools/udrvctl/main.c
 CTL_LIB   := $(filter-out $(CTL_MAIN),$(CTL_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -79,6 +81,12 @@ $(B)/lib/libudrv.so: $(LIB_OBJS)
 $(B)/bin/udrvctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(B)/lib/libudrv.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ -lpthread
+
+GEN_TPLS := $(sort $(wildcard tools/udrvctl/gen/*.in))
+$(B)/gen/gen_tpl_data.c: $(GEN_TPLS) tools/udrvctl/gen/embed.awk
+	@mkdir -p $(dir $@)
+	awk -f tools/udrvctl/gen/embed.awk $(GEN_TPLS) > $@
+%/gen_tpl_data.o: CPPFLAGS += -Itools/udrvctl
 
 # ---- examples ------------------------------------------------------------
 define host_example

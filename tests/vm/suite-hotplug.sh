@@ -7,6 +7,9 @@
 . "$(dirname "$0")/suite-lib.sh"
 
 kmemleak.sh clear
+# First, on the device as it booted: udrvctl gen's projects, built on the
+# host after the main boot (tests/gen-build)
+run t_gen_run.sh
 run t_hotplug_harness.sh
 run t_hotplug
 # The sample, on the device that came back (and was bound by autobind)

@@ -40,6 +40,8 @@ for t in \
 	run "$t"
 done
 [ -x /bin/t_udrvctl.sh ] && run t_udrvctl.sh
+# udrvctl gen on edu: the projects go to the host (tests/gen-build)
+run t_gen.sh
 # The samples are tests too: each exits 0 only if every check matched.
 run edu_demo
 run edu_irq

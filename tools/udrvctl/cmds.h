@@ -31,6 +31,7 @@ const char *ctl_help(const char *cmd);	/* NULL: the command has none here */
 bool ctl_wants_help(int argc, char **argv);	/* -h or --help among them */
 /* Removes every a (or b) from argv; whether there was one. */
 bool ctl_take_flag(int *argc, char **argv, const char *a, const char *b);
+int cmd_gen(int argc, char **argv);
 
 /* Shared helpers (common.c). */
 int ctl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

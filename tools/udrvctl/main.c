@@ -20,6 +20,7 @@ static const struct {
 	{ "kp", cmd_kp },	{ "autobind", cmd_autobind },
 	{ "events", cmd_events },
 	{ "log", cmd_log },
+	{ "gen", cmd_gen },
 };
 
 static void usage(FILE *f)
@@ -58,6 +59,8 @@ static void usage(FILE *f)
 	      "  events [-d VID:DID] [--count N] [--timeout MS]\n"
 	      "                                  print insert/remove events of devices udrv binds\n"
 	      "  log [-f] [--level L [--areas A,B]]  udrv's debug monitor (log --help)\n"
+	      "  gen NAME VID:DID [--kp] [--status BAR:OFF] [--ack BAR:OFF] [-o DIR] [--from FILE] [--force]\n"
+	      "                                  write a driver project for the device (docs/gen.md)\n"
 	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
 	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys),\n"
 	      "UDRV_RUNDIR (default /run/udrv: the drivers bind took devices from).\n"
