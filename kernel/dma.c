@@ -51,6 +51,7 @@ struct udrv_dma {
 	bool own_pages;			/* allocated here, else pinned */
 	struct sg_table sgt;
 	bool mapped;			/* by the device; under dev->lock */
+	struct udrv_dma_lines lines;	/* SG the device may write */
 	enum dma_data_direction dir;
 	/* RLIMIT_MEMLOCK accounting */
 	struct mm_struct *mm;
@@ -169,6 +170,7 @@ static void udrv_dma_unmap_locked(struct udrv_dma *d)
 	list_del_init(&d->dev_node);
 	dma_unmap_sgtable(&dev->pdev->dev, &d->sgt, d->dir, 0);
 	udrv_dma_flush_iotlb(&dev->pdev->dev);
+	udrv_dma_lines_release(&d->lines);
 	d->mapped = false;
 	/* Only the last buffer changes mastering: spare a config read. */
 	if (!--dev->dma_count)
@@ -398,6 +400,13 @@ static int udrv_dma_map(struct udrv_dma *d, size_t offset,
 						GFP_KERNEL);
 	if (ret)
 		return ret;
+	/* before the DMA API sees it: see dma_lines.c */
+	if (!d->contig && d->dir != DMA_TO_DEVICE) {
+		ret = udrv_dma_lines_claim(&d->lines, d->pages, d->npages,
+					   offset, d->bytes);
+		if (ret)
+			return ret;
+	}
 	mutex_lock(&dev->lock);
 	if (dev->gone || READ_ONCE(d->card->revoked)) {
 		ret = -EIO;
@@ -422,6 +431,8 @@ static int udrv_dma_map(struct udrv_dma *d, size_t offset,
 		list[0].len = d->bytes;	/* the caller's size, not the pages' */
 	}
 out:
+	if (!d->mapped)
+		udrv_dma_lines_release(&d->lines);
 	mutex_unlock(&dev->lock);
 	return ret;
 }

@@ -124,6 +124,15 @@ int udrv_dma_mmap(struct udrv_file *uf, struct vm_area_struct *vma, u64 off);
 void udrv_dma_release_card(struct udrv_file *uf, struct udrv_card *card);
 void udrv_dma_remove_dev(struct udrv_dev *dev);
 void udrv_dma_stats(long *buffers, long *pinned);
+/* dma_lines.c: the cache lines device-writable buffers hold */
+struct udrv_dma_run;
+struct udrv_dma_lines {
+	struct udrv_dma_run *runs;
+	unsigned long nruns;
+};
+int udrv_dma_lines_claim(struct udrv_dma_lines *l, struct page **pages,
+			 unsigned long npages, unsigned long offset, u64 bytes);
+void udrv_dma_lines_release(struct udrv_dma_lines *l);
 /* A Kernel PlugIn's view of a buffer (kp_dma.c) */
 struct udrv_dma_kview {
 	u64 bytes;

@@ -215,6 +215,11 @@ static uint32_t lock_fail(int err, const char *fn, const char *dev,
 				 fn, dev, UDRV_MAX_DMA_BUFS,
 				 wd ? "WD_DMAUnlock" : "WDC_DMABufUnlock",
 				 e);
+	case EBUSY:
+		return udrv_fail(WD_RESOURCE_OVERLAP,
+				 "%s: %s: the buffer (%p, %llu bytes) shares a CPU cache line with a buffer a device may write that is already locked (by any process, for any device), or with itself: the DMA API allows one device-writable mapping of a line; unlock the other, or lock this one for the device to read only (%s) (%s from the agent)",
+				 fn, dev, dma->user_addr, bytes,
+				 "WD_DMA_TO_DEVICE", e);
 	case EBADF:
 		return udrv_fail(WD_INVALID_HANDLE,
 				 "%s: %s: card handle %u is not registered on this udrv handle (%s from the agent)",

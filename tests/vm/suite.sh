@@ -24,6 +24,7 @@ for t in \
 	t_msix \
 	t_dma \
 	t_dmamap \
+	t_dmaoverlap \
 	t_race \
 	t_unbind \
 	t_cfg \
