@@ -28,14 +28,13 @@ static_assert(D_TRACE == UDRV_DBG_TRACE && D_ERROR == UDRV_DBG_ERROR);
 static_assert(S_IO == UDRV_DBG_S_IO && S_KER_PLUG == UDRV_DBG_S_KP &&
 	      S_EVENT == UDRV_DBG_S_EVENT && S_ALL == UDRV_DBG_S_ALL);
 
-DEFINE_STATIC_KEY_FALSE(udrv_dbg_key);
-u32 udrv_dbg_word;
+u32 udrv_dbg_word __read_mostly;
 
 static struct udrv_debug_record *ring;
 static u64 ring_head;			/* seq of the next record */
 static DEFINE_SPINLOCK(ring_lock);
 static DECLARE_WAIT_QUEUE_HEAD(ring_wq);
-static DEFINE_MUTEX(set_lock);		/* the static key may sleep */
+static DEFINE_MUTEX(set_lock);		/* old and new setting, one answer */
 
 int udrv_dbg_init(void)
 {
@@ -45,7 +44,6 @@ int udrv_dbg_init(void)
 
 void udrv_dbg_exit(void)
 {
-	static_branch_disable(&udrv_dbg_key);
 	WRITE_ONCE(udrv_dbg_word, 0);
 	vfree(ring);
 	ring = NULL;
@@ -197,10 +195,6 @@ long udrv_ioctl_debug_set(struct udrv_file *uf, void __user *arg)
 	old = udrv_dbg_word;
 	if (!(s.flags & UDRV_DEBUG_QUERY)) {
 		WRITE_ONCE(udrv_dbg_word, w);
-		if (w)
-			static_branch_enable(&udrv_dbg_key);
-		else
-			static_branch_disable(&udrv_dbg_key);
 	}
 	mutex_unlock(&set_lock);
 	if (!(s.flags & UDRV_DEBUG_QUERY) && w != old)
@@ -290,8 +284,7 @@ long udrv_ioctl_debug_add(struct udrv_file *uf, void __user *arg)
 	if (a.len > UDRV_DEBUG_TEXT - 1)
 		return -E2BIG;
 	/* Off: as free as a hook, the text is not even read */
-	if (!static_branch_unlikely(&udrv_dbg_key) ||
-	    !udrv_dbg_wants(UDRV_DBG_S_MISC, a.level))
+	if (likely(!udrv_dbg_wants(UDRV_DBG_S_MISC, a.level)))
 		return 0;
 	if (copy_from_user(text, udrv_user_ptr(a.text), a.len))
 		return -EFAULT;
@@ -307,8 +300,7 @@ uint32_t WD_DebugAdd(int hWD, const char *msg, uint32_t level)
 {
 	if (!msg || level < D_ERROR || level > D_TRACE)
 		return WD_INVALID_PARAMETER;
-	if (static_branch_unlikely(&udrv_dbg_key) &&
-	    udrv_dbg_wants(UDRV_DBG_S_KP, level))
+	if (unlikely(udrv_dbg_wants(UDRV_DBG_S_KP, level)))
 		udrv_dbg_text(UDRV_DBG_S_KP, level, msg, UDRV_DEBUG_TEXT - 1);
 	return WD_STATUS_SUCCESS;
 }

@@ -2,19 +2,23 @@
 /*
  * debug.h - the debug monitor's hook: udrv_dbg(area, level, fmt, ...).
  *
- * Off (the default), a hook is one static branch, patched to a no-op: the
- * arguments are not even evaluated.  On, the level and area word decides,
- * and the line goes to the ring in debug.c.  Hooks may be anywhere,
- * interrupt handlers included.
+ * Off (the default), a hook is one load of a word that is 0 and a branch
+ * predicted not taken: the arguments are not even evaluated.  On, the
+ * level and area word decides, and the line goes to the ring in debug.c.
+ * Hooks may be anywhere, interrupt handlers included.
+ *
+ * Not a static key, although that would spare the load: switching one
+ * patches the kernel's code, and under QEMU's software emulation (where
+ * the tests run, and where some users develop) a CPU running a hook while
+ * it was patched was seen to keep executing the stale breakpoint for
+ * ever, both vCPUs stuck at the hook (t_fuzz switching the monitor, 6.1).
  */
 #ifndef UDRV_DEBUG_H
 #define UDRV_DEBUG_H
 
 #include <linux/compiler.h>
-#include <linux/jump_label.h>
 #include <udrv_abi.h>
 
-DECLARE_STATIC_KEY_FALSE(udrv_dbg_key);
 /* (level << 8) | areas; 0 when off */
 extern u32 udrv_dbg_word;
 
@@ -30,15 +34,14 @@ void udrv_dbg_log(u32 area, u32 level, const char *fmt, ...);
 
 #define udrv_dbg(area, level, fmt, ...)					\
 	do {								\
-		if (static_branch_unlikely(&udrv_dbg_key) &&		\
-		    udrv_dbg_wants(area, level))			\
+		if (unlikely(udrv_dbg_wants(area, level)))		\
 			udrv_dbg_log(area, level, fmt, ##__VA_ARGS__);	\
 	} while (0)
 
 /* A hook that takes a function: fn checks the level and area itself */
 #define udrv_dbg_call(fn, ...)						\
 	do {								\
-		if (static_branch_unlikely(&udrv_dbg_key))		\
+		if (unlikely(READ_ONCE(udrv_dbg_word)))			\
 			fn(__VA_ARGS__);				\
 	} while (0)
 

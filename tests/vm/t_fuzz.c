@@ -24,7 +24,7 @@
  * choices, not the interleaving), UDRV_FUZZ_PROCS (2), UDRV_FUZZ_THREADS
  * (3 per process), UDRV_FUZZ_SKIP (comma list of classes to leave out,
  * e.g. while a known defect is being fixed: steps info, config,
- * unregister, xfer, irq, dma, mmap; fork; split (partial munmap, mremap
+ * unregister, xfer, irq, dma, mmap, kp, event, debug; fork; split (partial munmap, mremap
  * shrink); lyingmask (an INTx command list that disowns the device's
  * own interrupt); unbind, remove; kcov, failnth;
  * bigcontig clamps contiguous DMA buffers to 4 MiB).
@@ -272,6 +272,9 @@ int main(void)
 	key(OP_DMA_UNLOCK, NULL);
 	key(OP_MMAP_BAR, "mmap");
 	key(OP_MMAP_DMA, "mmap");
+	key(OP_DEBUG_SET, "debug");
+	key(OP_DEBUG_DUMP, "debug");
+	key(OP_DEBUG_ADD, "debug");
 	tap_ok(fz_st->stale == 0 && fz_st->faults_freed > 0,
 	       "no mapping outlived its object (%lu stale, %lu faulted)%s%s",
 	       (unsigned long)fz_st->stale,
@@ -305,6 +308,8 @@ int main(void)
 		struct udrv_version v = { .size = sizeof(v) };
 
 		fd = open(UDRV_DEVICE_PATH, O_RDWR);
+		tap_ok(fd >= 0 && fz_debug_off(fd),
+		       "the debug monitor off again, as later tests expect");
 		tap_ok(fd >= 0 && !ioctl(fd, UDRV_IOC_VERSION, &v) &&
 		       v.abi_version == UDRV_ABI_VERSION,
 		       "the agent still answers");

@@ -871,6 +871,8 @@ static const struct weighted steps[] = {
 	{ fz_kp_close, 2, "kp" },
 	{ fz_event_register, 2, "event" }, { fz_event_pull, 3, "event" },
 	{ fz_event_unregister, 2, "event" },
+	{ fz_debug_set, 1, "debug" }, { fz_debug_dump, 2, "debug" },
+	{ fz_debug_add, 2, "debug" },
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 

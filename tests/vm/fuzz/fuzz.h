@@ -32,6 +32,7 @@ enum fz_op {
 	OP_UNBIND, OP_REBIND, OP_REMOVE, OP_RESCAN,
 	OP_KP_OPEN, OP_KP_CALL, OP_KP_CLOSE,
 	OP_EVENT_REGISTER, OP_EVENT_PULL, OP_EVENT_UNREGISTER,
+	OP_DEBUG_SET, OP_DEBUG_DUMP, OP_DEBUG_ADD,
 	FZ_NOPS
 };
 #define FZ_NERR 140
@@ -161,6 +162,12 @@ void fz_kp_close(void);
 void fz_event_register(void);
 void fz_event_pull(void);
 void fz_event_unregister(void);
+
+/* ---- the debug monitor (debugmon.c) ---------------------------------- */
+void fz_debug_set(void);
+void fz_debug_dump(void);
+void fz_debug_add(void);
+bool fz_debug_off(int fd);		/* true if it took */
 void fz_free_begin(void);		/* before a call that frees */
 void fz_free_end(void);			/* after it, lock held */
 
