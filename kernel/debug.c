@@ -193,9 +193,8 @@ long udrv_ioctl_debug_set(struct udrv_file *uf, void __user *arg)
 	w = s.level && s.areas ? s.level << 8 | s.areas : 0;
 	mutex_lock(&set_lock);
 	old = udrv_dbg_word;
-	if (!(s.flags & UDRV_DEBUG_QUERY)) {
+	if (!(s.flags & UDRV_DEBUG_QUERY))
 		WRITE_ONCE(udrv_dbg_word, w);
-	}
 	mutex_unlock(&set_lock);
 	if (!(s.flags & UDRV_DEBUG_QUERY) && w != old)
 		udrv_dbg(UDRV_DBG_S_MISC, UDRV_DBG_INFO,
