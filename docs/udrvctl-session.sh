@@ -4,8 +4,12 @@
 #     --qemu "-netdev user,id=n0,restrict=on" --device e1000e,netdev=n0,addr=2 \
 #     --device pci-serial,addr=0x11 \
 #     --device pcie-root-port,id=rp1,chassis=1,slot=1,addr=0xa --device edu,bus=rp1 \
-#     --add docs/udrvctl-session.sh -- 'sh /bin/udrvctl-session.sh'
-# TODO(lead): add the `gen` and `log` steps where docs/udrvctl.md marks them.
+#     --add docs/udrvctl-session.sh \
+#     --add build/gen-vm/6.1/bin/myedukp_diag --add build/gen-vm/6.1/bin/myedukp_kp.ko \
+#     -- 'sh /bin/udrvctl-session.sh'
+# The two myedukp files are the project this session generates, as
+# `make check` (tests/gen-build) built it on the host from an earlier boot:
+# the guest has no compiler.  Without them the run steps say "not found".
 run() { echo "\$ $*"; "$@"; rc=$?; [ $rc -ne 0 ] && echo "[exit status $rc]"; return 0; }
 run udrvctl list
 run udrvctl list -nn
@@ -53,6 +57,30 @@ run insmod /lib/udrv/edu_kp.ko
 run udrvctl kp list
 run udrvctl kp call edu_kp 1 0000000000000000000000000000000000000000000000000000000000000000 --dev 00:03.0
 run rmmod edu_kp
+# a driver project: generated here, built on the host, run here
+run udrvctl gen myedukp 1234:11e8 --kp --status 0:0x24 --ack 0:0x64 -o /tmp/myedukp
+run ls /tmp/myedukp
+run grep -A2 "YOUR CHOICE" /tmp/myedukp/myedukp_config.h
+run myedukp_diag read 0 0
+run myedukp_diag irq --raise 0:0x60:1 --count 2
+run insmod /bin/myedukp_kp.ko
+run myedukp_diag kp version
+run myedukp_diag kp irq --intx --raise 0:0x60:1 --count 2
+run rmmod myedukp_kp
+# the debug monitor
+run udrvctl log
+run udrvctl log --level trace
+run udrvctl read 00:03.0 0 4
+echo '$ udrvctl irq 00:03.0 --count 1 --status 0:0x24 --ack 0:0x64:0xffffffff &'
+udrvctl irq 00:03.0 --count 1 --status 0:0x24 --ack 0:0x64:0xffffffff 2>/tmp/irq2.err &
+pid=$!
+while ! grep -q enabled /tmp/irq2.err 2>/dev/null; do sleep 0.1; done
+echo '$ udrvctl write 00:03.0 0 0x60 0x1'
+udrvctl write 00:03.0 0 0x60 0x1
+wait $pid
+run udrvctl dma 00:03.0
+run udrvctl log
+run udrvctl log --level off
 run udrvctl bind 00:11.0
 run udrvctl list -s 00:11.0
 run udrvctl unbind 00:11.0
