@@ -16,6 +16,7 @@
 #define UDRV_WINDRVR_H
 
 #include <stdint.h>
+#include <string.h>
 #include "wdc.h"
 
 #ifdef __cplusplus
@@ -42,6 +43,8 @@ typedef int BOOL;
 #endif
 
 typedef WDC_INT_HANDLER INT_HANDLER;
+
+#define BZERO(buf)	memset(&(buf), 0, sizeof(buf))
 
 /* ---- WDC_DriverOpen(openOptions, license) --------------------------- */
 typedef enum {
