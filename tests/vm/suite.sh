@@ -36,6 +36,7 @@ for t in \
 	t_debug \
 	t_kprace \
 	t_m32 \
+	t_wdport \
 	t_fuzz \
 	; do
 	run "$t"
