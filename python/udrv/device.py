@@ -140,11 +140,24 @@ class Device:
                 self._driver.__exit__()
                 raise err
             self._handle = h.value
+            try:
+                self._setup(info)
+            except BaseException:
+                lib.WDC_PciDeviceClose(self._handle)
+                self._handle = None
+                self._driver.__exit__()
+                raise
+        else:   # a handle from elsewhere (tests: udrv_test_fake_device)
+            self._handle = _handle
+            self._setup(None)
+
+    def _setup(self, info):
+        if info is not None:
+            # the library's view, which the open refreshed
             check(lib.WDC_PciGetDeviceInfo(ctypes.byref(info)), "WDC_PciGetDeviceInfo")
             self.info = _card_info(info)
             sizes = [(b.index, b.type) for b in self.info.bars]
-        else:   # a handle from elsewhere (tests: udrv_test_fake_device)
-            self._handle = _handle
+        else:
             self.info = None
             sizes = [(i, "mem") for i in range(_lib.MAX_BARS)]
         self.bars = {}
@@ -228,12 +241,19 @@ class Device:
             for m in done:
                 m._rebind()
             raise
+        # Everything is closed even if a part fails; the first failure is
+        # raised at the end.
+        err = None
         for c in reversed(list(self._children)):
-            c._close()
+            try:
+                c._close()
+            except WDError as e:
+                err = err or e
         self._children = []
         h, self._handle = self._handle, None
         st = lib.WDC_PciDeviceClose(h)
-        err = WDError(st, _last(), "WDC_PciDeviceClose") if st else None
+        if st and not err:
+            err = WDError(st, _last(), "WDC_PciDeviceClose")
         if self._driver:
             self._driver.__exit__()
         if err:
