@@ -75,8 +75,8 @@ class Interrupts:
         if cmds:
             c.cmds = self._cmds
             c.num_cmds = len(cmds)
-        check(lib.WD_IntEnable(self._hwd, dev._need("WD_IntEnable") and dev.card_handle,
-                               ctypes.byref(c)), "WD_IntEnable")
+        hcard = lib.WDC_GetCardHandle(dev._need("WD_IntEnable"))
+        check(lib.WD_IntEnable(self._hwd, hcard, ctypes.byref(c)), "WD_IntEnable")
         self.type = TYPE_NAMES.get(c.enabled_type, c.enabled_type)
         dev._children.append(self)
 
