@@ -49,6 +49,8 @@ run edu_demo
 run edu_irq
 run edu_dma
 [ -x /bin/t_edu_kp.sh ] && run t_edu_kp.sh
+# The Python binding (the guest's Python: tests/run-vm boots with --python)
+run t_python.sh
 
 # Last: with nothing held any more, the module unloads.
 if rmmod udrv; then
