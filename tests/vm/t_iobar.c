@@ -140,7 +140,7 @@ int main(void)
 	}
 	dev = open_nth(TD_VENDOR, TD_DEVICE, 0);
 	if (!dev) {
-		tap_skip("no bound pci-testdev in this VM");
+		tap_skip_provided("no bound pci-testdev in this VM");
 		return tap_done();
 	}
 	hwd = WDC_GetWDHandle();

@@ -66,7 +66,7 @@ int main(void)
 	hwd = WDC_GetWDHandle();
 	d = open_nth(0x8086, 0x10d3, 0);
 	if (!d) {
-		tap_skip("no bound e1000e in this VM");
+		tap_skip_provided("no bound e1000e in this VM");
 		return tap_done();
 	}
 	memset(&info, 0, sizeof(info));
