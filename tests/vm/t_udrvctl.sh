@@ -34,6 +34,8 @@ is() {	# is WANT COMMAND...: stdout exactly WANT, exit 0
 fails() {	# fails STATUS PATTERN COMMAND...: exactly STATUS, PATTERN on stderr, nothing on stdout
 	want=$1 pat=$2
 	shift 2
+	# an empty PATTERN would match any message, or none
+	[ -n "$pat" ] || { echo "# fails: empty PATTERN for $*"; return 1; }
 	out=$("$@" 2>/tmp/t_udrvctl.err)
 	rc=$?
 	err=$(cat /tmp/t_udrvctl.err)
