@@ -1395,7 +1395,8 @@ static void test_dma_contig(void)
 	   "... one entry: the device address and the size");
 	if (buf)
 		memset(buf, 0x5a, ps + 100);
-	ok(1, "... the buffer is writable");
+	ok(buf && buf[0] == 0x5a && buf[ps + 99] == 0x5a,
+	   "... the buffer is writable, first to last byte");
 	is_status(WDC_DMASetMask(dev, 32), WD_RESOURCE_OVERLAP,
 		  "WDC_DMASetMask while a buffer exists: EBUSY");
 	ok(err_has("set the mask before locking any") &&

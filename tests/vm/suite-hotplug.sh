@@ -13,7 +13,7 @@ run t_gen_run.sh
 run t_hotplug_harness.sh
 run t_hotplug
 # The sample, on the device that came back (and was bound by autobind)
-run edu_demo
+run_sample edu_demo
 if rmmod udrv; then
 	echo "ok - rmmod udrv after the removals"
 else

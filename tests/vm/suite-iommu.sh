@@ -4,7 +4,7 @@
 . "$(dirname "$0")/suite-lib.sh"
 kmemleak.sh clear
 run t_dma_iommu
-run edu_dma	# its scatter-gather part needs the IOMMU in a 1 GiB guest
+run_sample edu_dma	# its scatter-gather part needs the IOMMU in a 1 GiB guest
 run t_iotlb	# after t_dma_iommu, which looks for a DMAR fault of its own
 # Last: it removes the edu.
 run t_iommu_life

@@ -18,7 +18,7 @@ for t in \
 	; do
 	run "$t"
 done
-[ -x /bin/t_edu_kp.sh ] && run t_edu_kp.sh
+run t_edu_kp.sh
 if rmmod udrv; then
 	echo "ok - rmmod udrv after the PREEMPT_RT tests"
 else

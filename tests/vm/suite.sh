@@ -41,14 +41,14 @@ for t in \
 	; do
 	run "$t"
 done
-[ -x /bin/t_udrvctl.sh ] && run t_udrvctl.sh
+run t_udrvctl.sh
 # udrvctl gen on edu: the projects go to the host (tests/gen-build)
 run t_gen.sh
 # The samples are tests too: each exits 0 only if every check matched.
-run edu_demo
-run edu_irq
-run edu_dma
-[ -x /bin/t_edu_kp.sh ] && run t_edu_kp.sh
+run_sample edu_demo
+run_sample edu_irq
+run_sample edu_dma
+run t_edu_kp.sh
 # The Python binding (the guest's Python: tests/run-vm boots with --python)
 run t_python.sh
 

@@ -5,6 +5,7 @@
  * mmap), plus config-space protection.
  */
 #include <errno.h>
+#include <grp.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <string.h>
@@ -160,7 +161,7 @@ static void test_config(WDC_DEVICE_HANDLE dev, WD_PCI_SLOT self)
 	WD_PCI_SLOT host = { 0, 0, 0, 0 };
 	uint32_t v = 0, bar0 = 0, bar0_after = 0;
 	uint16_t cmd = 0, cmd2 = 0;
-	uint8_t msi, lt = 0, buf[8];
+	uint8_t msi, lt = 0, cls = 0, cls2 = 0, buf[8];
 
 	tap_status(WD_PciConfigDump(hwd, host, 0x40, &v, 4, true),
 		   WD_ACCESS_DENIED, "config write to an unbound device");
@@ -206,6 +207,14 @@ static void test_config(WDC_DEVICE_HANDLE dev, WD_PCI_SLOT self)
 		   "config write to the latency timer passes");
 	WDC_PciReadCfg8(dev, 0x0d, &lt);
 	tap_diag("latency timer reads 0x%x after the write", lt);
+	/* QEMU makes the cache line size writable: the write reaches it */
+	WDC_PciReadCfg8(dev, 0x0c, &cls);
+	tap_status(WDC_PciWriteCfg8(dev, 0x0c, cls ^ 0x10), WD_STATUS_SUCCESS,
+		   "config write to the cache line size passes");
+	WDC_PciReadCfg8(dev, 0x0c, &cls2);
+	tap_ok(cls2 == (cls ^ 0x10), "cache line size reads back 0x%x (0x%x)",
+	       cls ^ 0x10, cls2);
+	WDC_PciWriteCfg8(dev, 0x0c, cls);
 }
 
 static void test_mmap(void)
@@ -277,6 +286,32 @@ static void test_zap(WD_PCI_SLOT slot)
 	       "a mapping used after unregister gets SIGBUS (status 0x%x)", st);
 }
 
+/*
+ * An ordinary user (uid/gid 65534, no supplementary group: outside any
+ * group a udev rule may grant /dev/udrv to) cannot open the agent, and
+ * learns why: WD_ACCESS_DENIED.  Root bypasses file permissions, so the
+ * child drops them first.
+ */
+static void test_nonroot(void)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		int h;
+
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+			_exit(10);
+		if (geteuid() == 0 || !access(UDRV_DEVICE_PATH, R_OK | W_OK))
+			_exit(11);	/* still privileged, or the node is open to all */
+		_exit(WD_Open(&h) == WD_ACCESS_DENIED ? 0 : 12);
+	}
+	waitpid(pid, &st, 0);
+	tap_ok(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	       "as uid 65534 without groups: WD_Open of %s is WD_ACCESS_DENIED (exit %d: 10 cannot drop root, 11 node open to it, 12 other status)",
+	       UDRV_DEVICE_PATH, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
 int main(void)
 {
 	WD_PCI_SLOT slots[2];
@@ -300,6 +335,7 @@ int main(void)
 	test_config(dev, slots[0]);
 	test_mmap();
 	test_zap(slots[1]);
+	test_nonroot();
 
 	WDC_PciDeviceClose(dev);
 	tap_status(WDC_ReadAddr32(NULL, 0, 0, &(uint32_t){0}),

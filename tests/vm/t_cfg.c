@@ -10,6 +10,10 @@
  *   refused with WD_ACCESS_DENIED, while writes that keep them pass.
  * - A file opened read-only may read (version, scan, config) but neither
  *   register a card nor write config space (EBADF).
+ * - The registers the agent owns, byte by byte, on every device with them:
+ *   all six BAR registers (0x10-0x27: ivshmem's BAR2 is 64-bit at
+ *   0x18), the expansion ROM BAR, the MSI capability with its mask bits,
+ *   the MSI-X capability: every write refused, the value unchanged.
  * - CAP_SYS_ADMIN counts as the opener had it: a file opened by root that
  *   is then used without the capability still reads all of config space;
  *   one opened without it does not.
@@ -40,6 +44,103 @@ static int rebind(const char *bdf)
 		 bdf);
 	sysfs_write(path, "udrv");
 	return sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+}
+
+static uint8_t cfg8(int fd, WD_PCI_SLOT s, uint32_t off)
+{
+	uint8_t b = 0;
+
+	WD_PciConfigDump(fd, s, off, &b, 1, false);
+	return b;
+}
+
+/*
+ * Writes every byte of [from, to) with its complement: how many were
+ * refused with WD_ACCESS_DENIED and still read as before; the first
+ * offset that was not, in *bad.
+ */
+static uint32_t refused_bytes(int fd, WD_PCI_SLOT s, uint32_t from,
+			      uint32_t to, uint32_t *bad)
+{
+	uint32_t off, n = 0;
+
+	*bad = 0;
+	for (off = from; off < to; off++) {
+		uint8_t old = cfg8(fd, s, off), v = (uint8_t)~old;
+
+		if (WD_PciConfigDump(fd, s, off, &v, 1, true) ==
+		    WD_ACCESS_DENIED && cfg8(fd, s, off) == old)
+			n++;
+		else if (!*bad)
+			*bad = off;
+	}
+	return n;
+}
+
+static uint8_t find_cap_fd(int fd, WD_PCI_SLOT s, uint8_t id)
+{
+	uint8_t pos = cfg8(fd, s, 0x34);
+	int guard = 48;
+
+	while (pos && guard--) {
+		if (cfg8(fd, s, pos) == id)
+			return pos;
+		pos = cfg8(fd, s, pos + 1);
+	}
+	return 0;
+}
+
+static void wall(int fd, WD_PCI_SLOT s, const char *name, const char *what,
+		 uint32_t from, uint32_t to)
+{
+	uint32_t bad, n = refused_bytes(fd, s, from, to, &bad);
+
+	tap_ok(n == to - from,
+	       "%s: %s (0x%02x-0x%02x): all %u byte writes refused, values unchanged (%u; first not: 0x%02x)",
+	       name, what, from, to - 1, to - from, n, bad);
+}
+
+static void test_owned_registers(uint16_t vendor, uint16_t device,
+				 const char *name, bool want_msix)
+{
+	WD_PCI_SLOT s;
+	uint32_t h;
+	uint8_t msi, msix;
+	int fd;
+
+	if (!find_bound(vendor, device, &s, 1)) {
+		tap_skip_provided("no %s bound: its owned registers untested",
+				  name);
+		return;
+	}
+	if (!tap_status(WD_Open(&fd), WD_STATUS_SUCCESS, "%s: open", name))
+		return;
+	if (!tap_status(WD_CardRegister(fd, s, 0, &h), WD_STATUS_SUCCESS,
+			"%s: register", name)) {
+		WD_Close(fd);
+		return;
+	}
+	wall(fd, s, name, "BAR0-BAR5", 0x10, 0x28);
+	wall(fd, s, name, "expansion ROM BAR", 0x30, 0x34);
+	msi = find_cap_fd(fd, s, 0x05);
+	if (msi) {
+		uint16_t ctl = cfg8(fd, s, msi + 2) | cfg8(fd, s, msi + 3) << 8;
+		uint32_t len = ctl & 0x80 ? 14 : 10;
+
+		wall(fd, s, name, "MSI capability", msi, msi + len);
+		if (ctl & 0x100)	/* per-vector masking: mask, pending */
+			wall(fd, s, name, "MSI mask and pending bits",
+			     msi + len, msi + len + 10);
+		else
+			tap_diag("%s: MSI without per-vector masking: no mask bits",
+				 name);
+	}
+	msix = find_cap_fd(fd, s, 0x11);
+	if (want_msix && tap_ok(msix != 0, "%s: has an MSI-X capability (0x%x)",
+				name, msix))
+		wall(fd, s, name, "MSI-X capability", msix, msix + 12);
+	WD_CardUnregister(fd, h);
+	WD_Close(fd);
 }
 
 static void test_dead_owner(WD_PCI_SLOT s)
@@ -100,7 +201,7 @@ static void test_kernel_owned(void)
 	int fd;
 
 	if (!find_bound(E1000E_VENDOR, E1000E_DEVICE, &s, 1)) {
-		tap_skip("no e1000e bound: kernel-owned registers untested");
+		tap_skip_provided("no e1000e bound: kernel-owned registers untested");
 		return;
 	}
 	if (WD_Open(&fd) || WD_CardRegister(fd, s, WD_SHARED, &h)) {
@@ -240,6 +341,9 @@ int main(void)
 	test_read_only(slots[1]);
 	test_cap_at_open();
 	test_kernel_owned();
+	test_owned_registers(0x1af4, 0x1110, "ivshmem", false);
+	test_owned_registers(E1000E_VENDOR, E1000E_DEVICE, "e1000e", true);
+	test_owned_registers(EDU_VENDOR, EDU_DEVICE, "edu", false);
 	test_dead_owner(slots[1]);
 	WDC_DriverClose();
 	return tap_done();

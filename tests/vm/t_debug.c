@@ -212,7 +212,7 @@ static void test_kp(void)
 	const char *l;
 
 	if (!loaded && system("insmod /lib/udrv/t_kp_mod.ko")) {
-		tap_skip("t_kp_mod.ko not loadable: the KP's line");
+		tap_skip_provided("t_kp_mod.ko not loadable: the KP's line");
 		return;
 	}
 	if (!tap_status(WD_KernelPlugInOpen(hwd, hcard, T_KP_NAME, NULL, 0,

@@ -45,6 +45,55 @@ static void read_name(uint32_t cmd, uint32_t bar, char *name, size_t len)
 	name[i] = 0;
 }
 
+/* A port string of `bytes` bytes at `port` of BAR1, through the kernel */
+static uint32_t port_string(uint32_t cmd, uint64_t port, uint32_t bytes)
+{
+	uint8_t buf[8] = { 0 };
+	WD_TRANSFER t;
+
+	memset(&t, 0, sizeof(t));
+	t.cmd = cmd;
+	t.bar = 1;
+	t.addr = port;
+	t.bytes = bytes;
+	t.data.buf = buf;
+	return WD_Transfer(hwd, hc, &t);
+}
+
+/*
+ * The bounds check at its exact edge, the 256-port BAR's last port: the
+ * last element that fits succeeds, one more byte is refused (an
+ * off-by-one there let a 2-byte string at port 255 through).  Reads only:
+ * pci-testdev's writes start tests.
+ */
+static void test_port_edges(void)
+{
+	uint32_t st;
+
+	x(RP_BYTE, 1, 255, 0, &st);
+	tap_status(st, WD_STATUS_SUCCESS, "RP_BYTE at the last port (255)");
+	x(RP_WORD, 1, 254, 0, &st);
+	tap_status(st, WD_STATUS_SUCCESS, "RP_WORD at port 254, the last word");
+	x(RP_DWORD, 1, 252, 0, &st);
+	tap_status(st, WD_STATUS_SUCCESS, "RP_DWORD at port 252, the last dword");
+	x(RP_DWORD, 1, 256, 0, &st);
+	tap_status(st, WD_OUT_OF_RANGE, "RP_DWORD at port 256, past the BAR");
+	tap_status(port_string(RP_SBYTE, 255, 1), WD_STATUS_SUCCESS,
+		   "1-byte port string at port 255");
+	tap_status(port_string(RP_SBYTE, 255, 2), WD_OUT_OF_RANGE,
+		   "2-byte port string at port 255: one byte past the BAR");
+	tap_status(port_string(RP_SBYTE, 254, 2), WD_STATUS_SUCCESS,
+		   "2-byte port string at port 254, ending at the last port");
+	tap_status(port_string(RP_SWORD, 254, 2), WD_STATUS_SUCCESS,
+		   "1-word port string at port 254");
+	tap_status(port_string(RP_SWORD, 254, 4), WD_OUT_OF_RANGE,
+		   "2-word port string at port 254: a word past the BAR");
+	tap_status(port_string(RP_SDWORD, 248, 8), WD_STATUS_SUCCESS,
+		   "2-dword port string at port 248, ending at the last port");
+	tap_status(port_string(RP_SDWORD, 252, 8), WD_OUT_OF_RANGE,
+		   "2-dword port string at port 252: a dword past the BAR");
+}
+
 static void test_ports(WDC_DEVICE_HANDLE dev)
 {
 	uint32_t st, off, count;
@@ -140,12 +189,13 @@ int main(void)
 	}
 	dev = open_nth(TD_VENDOR, TD_DEVICE, 0);
 	if (!dev) {
-		tap_skip("no bound pci-testdev in this VM");
+		tap_skip_provided("no bound pci-testdev in this VM");
 		return tap_done();
 	}
 	hwd = WDC_GetWDHandle();
 	hc = WDC_GetCardHandle(dev);
 	test_ports(dev);
+	test_port_edges();
 	test_mem(dev);
 	WDC_PciDeviceClose(dev);
 	WDC_DriverClose();

@@ -202,7 +202,8 @@ static void test_disable_wakes(WDC_DEVICE_HANDLE a, WD_PCI_SLOT other)
 	       w.status, in.stopped);
 
 	/* Another file's card handle is not ours to wait on. */
-	if (!WD_Open(&fd2) && !WD_CardRegister(fd2, other, 0, &h2)) {
+	if (tap_ok(!WD_Open(&fd2) && !WD_CardRegister(fd2, other, 0, &h2),
+		   "another file registers the other edu")) {
 		WD_INTERRUPT theirs;
 
 		setup_intr(&theirs, NULL, 0, INTERRUPT_MESSAGE);

@@ -8,7 +8,10 @@
  * then sends a cause's message a second time, late; each round first
  * absorbs such a straggler, then checks the vectors of its own wake-up.
  */
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/tap.h"
@@ -47,6 +50,93 @@ static uint32_t raise_cause(WDC_DEVICE_HANDLE d, WD_INTERRUPT *in,
 	return st ? st : in->count > before ? 0 : WD_OPERATION_FAILED;
 }
 
+static bool proc_interrupts_has(const char *what)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, what) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * A process killed with MSI-X enabled: its vectors are released (no
+ * handler left, MSI-X off in the device), and the next process enables
+ * MSI-X and receives an interrupt.
+ */
+static void test_kill(WD_PCI_SLOT slot)
+{
+	WDC_DEVICE_HANDLE d;
+	WD_PCI_CARD_INFO info;
+	WD_INTERRUPT in;
+	int pfd[2], st;
+	uint16_t ctl = 0xffff;
+	uint8_t pos = 0, id = 0;
+	pid_t pid;
+	char c = 0;
+
+	if (!tap_ok(!pipe(pfd), "pipe"))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		uint32_t h;
+		int fd;
+
+		memset(&in, 0, sizeof(in));
+		in.options = INTERRUPT_MESSAGE_X;
+		if (WD_Open(&fd) || WD_CardRegister(fd, slot, 0, &h) ||
+		    WD_IntEnable(fd, h, &in))
+			_exit(2);
+		if (write(pfd[1], "e", 1) != 1)
+			_exit(3);
+		WD_IntWait(fd, &in, 0);	/* killed while blocked here */
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &c, 1) != 1)
+		c = 0;
+	close(pfd[0]);
+	tap_ok(c == 'e' && proc_interrupts_has("udrv"),
+	       "SIGKILL: a child enabled MSI-X (listed in /proc/interrupts)");
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	tap_ok(!proc_interrupts_has("udrv"),
+	       "SIGKILL: no udrv handler is left");
+	memset(&info, 0, sizeof(info));
+	info.slot = slot;
+	if (!tap_status(WDC_PciGetDeviceInfo(&info), WD_STATUS_SUCCESS,
+			"SIGKILL: card info") ||
+	    !tap_status(WDC_PciDeviceOpen(&d, &info, NULL), WD_STATUS_SUCCESS,
+			"SIGKILL: reopen the e1000e"))
+		return;
+	WDC_PciReadCfg8(d, 0x34, &pos);
+	while (pos) {
+		WDC_PciReadCfg8(d, pos, &id);
+		if (id == 0x11)
+			break;
+		WDC_PciReadCfg8(d, pos + 1, &pos);
+	}
+	if (pos)
+		WDC_PciReadCfg16(d, pos + 2, &ctl);
+	tap_ok(pos && !(ctl & 0x8000),
+	       "SIGKILL: MSI-X is disabled in the device (control 0x%x)", ctl);
+	memset(&in, 0, sizeof(in));
+	in.options = INTERRUPT_MESSAGE_X;
+	if (tap_status(WD_IntEnable(hwd, WDC_GetCardHandle(d), &in),
+		       WD_STATUS_SUCCESS, "SIGKILL: the next process enables MSI-X")) {
+		tap_ok(raise_cause(d, &in, ICR_RXQ0) == 0 &&
+		       in.last_message == 0,
+		       "SIGKILL: ... and receives RXQ0 on vector 0 (last_message %u)",
+		       in.last_message);
+		WD_IntDisable(hwd, &in);
+	}
+	WDC_PciDeviceClose(d);
+}
+
 int main(void)
 {
 	static const struct { uint32_t cause, vec; const char *name; } c[] = {
@@ -56,6 +146,7 @@ int main(void)
 	WDC_DEVICE_HANDLE d;
 	WD_PCI_CARD_INFO info;
 	WD_INTERRUPT in;
+	WD_PCI_SLOT slot;
 	uint32_t i, r, count = 0;
 
 	tap_init("t_msix");
@@ -65,13 +156,17 @@ int main(void)
 	}
 	hwd = WDC_GetWDHandle();
 	d = open_nth(0x8086, 0x10d3, 0);
-	if (!d) {
-		tap_skip("no bound e1000e in this VM");
+	if (!d || !find_bound(0x8086, 0x10d3, &slot, 1)) {
+		tap_skip_provided("no bound e1000e in this VM");
 		return tap_done();
 	}
 	memset(&info, 0, sizeof(info));
-	WDC_PciGetDeviceInfo(&info);
-	tap_ok(true, "e1000e opened");
+	info.slot = slot;
+	tap_status(WDC_PciGetDeviceInfo(&info), WD_STATUS_SUCCESS,
+		   "e1000e card info");
+	tap_ok((info.caps & WD_CAP_MSIX) && info.msix_vectors == 5,
+	       "e1000e reports MSI-X with 5 vectors (caps 0x%x, %u vectors)",
+	       info.caps, info.msix_vectors);
 
 	memset(&in, 0, sizeof(in));
 	in.options = INTERRUPT_MESSAGE_X;
@@ -125,6 +220,7 @@ int main(void)
 		WDC_ReadAddr32(d, 0, E1000_ICR, &icr);
 	}
 	WDC_PciDeviceClose(d);
+	test_kill(slot);
 	WDC_DriverClose();
 	return tap_done();
 }
