@@ -78,9 +78,18 @@ $(B)/lib/libudrv.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/lib/libudrv.so: $(LIB_OBJS)
+# libudrv.so exports exactly the functions the public headers declare
+# (lib/exports.sh); the test hooks and internal calls stay inside. Programs
+# that need those (unit tests, udrvctl) link the objects or libudrv.a.
+$(B)/lib/libudrv.map: lib/exports.sh $(wildcard include/udrv/*.h include/uapi/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libudrv.so.0 -o $@ $^ -lpthread -ldl
+	{ echo "{ global:"; CC="$(CC)" lib/exports.sh . | sed 's/.*/  &;/'; echo "  local: *; };"; } > $@.tmp
+	mv $@.tmp $@
+
+$(B)/lib/libudrv.so: $(LIB_OBJS) $(B)/lib/libudrv.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libudrv.so.0 -Wl,--version-script,$(B)/lib/libudrv.map \
+		-o $@ $(LIB_OBJS) -lpthread -ldl
 
 $(B)/bin/udrvctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(B)/lib/libudrv.a
 	@mkdir -p $(dir $@)
