@@ -233,7 +233,7 @@ ok "bad width: 2" fails 2 "width '3' must be 1, 2, 4 or 8" udrvctl read "$edu" 0
 ok "bad number (cfg value): 2" fails 2 "cfg: value 'x' is not a number" udrvctl cfg "$edu" COMMAND=x
 ok "bad dump length: 2" fails 2 "length '0' must be a number > 0" udrvctl dump "$edu" 0 0 0
 ok "offset out of range (read): 1" fails 1 "0x100000 + 4 is beyond BAR0" udrvctl read "$edu" 0 0x100000
-ok "offset out of range (dump): 1" fails 1 "offset 0xffff0 + 32 is beyond BAR0 (1048576 bytes)" udrvctl dump "$edu" 0 0xffff0 32
+ok "offset out of range (dump): 1" fails 1 "offset 0xffff0 + 32 is beyond BAR0 (1048576 bytes)" udrvctl dump "$edu" 0 0xffff0 20
 ok "offset out of range (cfg, beyond 4096): 2" fails 2 "register offset 0x1000 is beyond the 4096 bytes" udrvctl cfg "$edu" 0x1000
 ok "offset out of range (cfg, 0xffe + 4 bytes): 2" fails 2 "offset 0xffe + 4 is beyond the 4096 bytes" udrvctl cfg "$edu" 0xffe
 ok "offset out of range (cfg, beyond edu's 256 bytes): 1" \
