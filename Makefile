@@ -1,8 +1,8 @@
 # udrv - top-level build.
 #
 #   make              libudrv (static + shared), udrvctl, examples, host tests
-#   make module       udrv.ko against KDIR (default: running kernel, else the
-#                     newest installed Debian cloud kernel headers)
+#   make module       udrv.ko against KDIR (default: the running kernel's
+#                     headers; fails naming the package when they are missing)
 #   make static       statically linked guest programs into build/static/bin
 #   make check        host tests (plain + ASan/UBSan) and the VM suite on both
 #                     kernel lines; ends with "N passed, N failed"
@@ -40,12 +40,16 @@ VM_COMMON := $(wildcard tests/vm/common/*.c)
 EX_SRCS   := $(wildcard examples/*/*.c)
 BENCH_SRCS:= $(filter-out bench/bench_kp.c,$(wildcard bench/*.c))
 
-# KDIR: the running kernel's build tree if present, else the newest Debian
-# cloud kernel headers (the development machines cannot load modules, so
-# the running kernel usually has no build tree).
-KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-          $(lastword $(sort $(wildcard /lib/modules/*-cloud-amd64/build))))
+# KDIR: the running kernel's build tree. Never another kernel's by guess: a
+# module built for another kernel cannot be loaded into this one ("make
+# module" says which headers package is missing). The project's VM builds
+# name their kernel: KDIR=/lib/modules/VERSION/build.
+KRUN := $(shell uname -r)
+KDIR ?= /lib/modules/$(KRUN)/build
 KOUT  = $(B)/kmod/$(shell basename $$(dirname $(KDIR)))
+# What kernel/Kbuild needs from here: the includes' top, the version for
+# MODULE_VERSION, and -Werror (the project's builds; not DKMS's).
+KMOD_VARS = UDRV_TOP=$(abspath .) UDRV_VERSION=$(VERSION) UDRV_WERROR=1
 
 .PHONY: all lib examples unit module kp-test-modules guest static check check-host check-vm check-debug demo bench \
         install clean checkpatch
@@ -74,9 +78,18 @@ $(B)/lib/libudrv.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/lib/libudrv.so: $(LIB_OBJS)
+# libudrv.so exports exactly the functions the public headers declare
+# (lib/exports.sh); the test hooks and internal calls stay inside. Programs
+# that need those (unit tests, udrvctl) link the objects or libudrv.a.
+$(B)/lib/libudrv.map: lib/exports.sh $(wildcard include/udrv/*.h include/uapi/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libudrv.so.0 -o $@ $^ -lpthread -ldl
+	{ echo "{ global:"; CC="$(CC)" lib/exports.sh . | sed 's/.*/  &;/'; echo "  local: *; };"; } > $@.tmp
+	mv $@.tmp $@
+
+$(B)/lib/libudrv.so: $(LIB_OBJS) $(B)/lib/libudrv.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libudrv.so.0 -Wl,--version-script,$(B)/lib/libudrv.map \
+		-o $@ $(LIB_OBJS) -lpthread -ldl
 
 $(B)/bin/udrvctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(B)/lib/libudrv.a
 	@mkdir -p $(dir $@)
@@ -195,10 +208,17 @@ guest: $(GUEST_BINS) $(GUEST_SOS)
 # copy of kernel/ under build/kmod/<version>: the two kernel lines can be
 # built one after the other without cleaning.
 module:
-	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': install linux-headers-cloud-amd64 or set KDIR" >&2; exit 1; }
+	@test -d "$(KDIR)" || { \
+	  if [ "$(KDIR)" = "/lib/modules/$(KRUN)/build" ]; then \
+	    echo "no kernel headers for the running kernel $(KRUN) ($(KDIR) is missing):" \
+	         "install linux-headers-$(KRUN), or build for another kernel with KDIR=/lib/modules/VERSION/build" >&2; \
+	  else echo "no kernel build tree at '$(KDIR)' (KDIR)" >&2; fi; exit 1; }
 	@mkdir -p $(KOUT)
 	cp kernel/*.c kernel/*.h kernel/Kbuild $(KOUT)/
-	$(MAKE) -C $(KDIR) M=$(abspath $(KOUT)) UDRV_TOP=$(abspath .) modules
+	$(MAKE) -C $(KDIR) M=$(abspath $(KOUT)) $(KMOD_VARS) modules
+	@# Said every time: a module for another kernel than the running one
+	@# cannot be insmod-ed here.
+	@echo "udrv.ko built for kernel $(notdir $(KOUT)): $(KOUT)/udrv.ko"
 
 # The test Kernel PlugIns of tests/vm/t_kp.c (vm/run copies them into the
 # guest's /lib/udrv), against the udrv.ko built above.

@@ -270,3 +270,4 @@ module_exit(udrv_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("udrv: generic agent for user-mode PCI drivers");
 MODULE_AUTHOR("The udrv developers");
+MODULE_VERSION(UDRV_VERSION);

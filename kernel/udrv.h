@@ -30,7 +30,8 @@
 #include <linux/xarray.h>
 #include <udrv_abi.h>
 
-#define UDRV_VERSION_TEXT "udrv 0.1.0"
+/* UDRV_VERSION: from the top Makefile's VERSION, through Kbuild */
+#define UDRV_VERSION_TEXT "udrv " UDRV_VERSION
 
 struct udrv_bar {
 	void __iomem *va;	/* kernel mapping, NULL if the BAR is absent */

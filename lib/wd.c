@@ -136,8 +136,8 @@ uint32_t WD_Open(int *hWD)
 					 path, strerror(err));
 		if (err == EACCES || err == EPERM)
 			return udrv_fail(WD_ACCESS_DENIED,
-					 "WD_Open: %s: %s: run as root or ask for access to %s (a udev rule can grant a group)",
-					 path, strerror(err), path);
+					 "WD_Open: %s: permission denied: add the user to group udrv (see docs/install.md), or run as root",
+					 path);
 		return udrv_fail(WD_OPERATION_FAILED, "WD_Open: %s: %s",
 				 path, strerror(err));
 	}

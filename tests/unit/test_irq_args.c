@@ -66,6 +66,13 @@ static void test_good(void)
 	   (INTERRUPT_LEVEL_SENSITIVE | INTERRUPT_CMD_COPY),
 	   "... options: INTx | INTERRUPT_CMD_COPY (the status is printed)");
 
+	/* Offsets and values are hex without 0x too, as setpci's. */
+	ok(!parse("00:01.0 --status 1:10 --mask ff --ack 0:64:10", &a) &&
+	   a.status.bar == 1 && a.status.off == 0x10 && a.mask == 0xff &&
+	   a.ack[0].off == 0x64 && a.ack[0].val == 0x10,
+	   "--status 1:10 --mask ff --ack 0:64:10 are hex (0x10, 0xff, 0x64, 0x10)");
+	ok(!parse("00:01.0 --count 10 --timeout 100", &a) && a.count == 10 &&
+	   a.timeout_ms == 100, "--count and --timeout stay decimal");
 	ok(!parse("00:01.0 --ack 0:0x64:1", &a) && ctl_irq_cmds(&a, c) == 1 &&
 	   c[0].cmd == WM_DWORD && ctl_irq_options(&a) == 0,
 	   "--ack alone: one write, no CMD_COPY");
@@ -86,7 +93,7 @@ static void test_max_ack(void)
 			       "00:01.0 --status 0:0 --mask 1");
 	for (i = 0; i < CTL_IRQ_MAX_ACK; i++)
 		len += (size_t)snprintf(line + len, sizeof(line) - len,
-					" --ack 0:%d:%d", 4 * i, i);
+					" --ack 0:%x:%x", 4 * i, i);
 	ok(!parse(line, &a) && a.num_ack == CTL_IRQ_MAX_ACK &&
 	   ctl_irq_cmds(&a, c) == UDRV_MAX_INT_CMDS &&
 	   c[UDRV_MAX_INT_CMDS - 1].addr == 4 * (CTL_IRQ_MAX_ACK - 1),
@@ -124,8 +131,9 @@ int main(void)
 	bad("00:01.0 --status 0:zz", "offset 'zz' is not a number");
 	bad("00:01.0 --ack 0:0x64", "is not BAR:OFF:VAL");
 	bad("00:01.0 --ack 0:0x64:1:2", "is not BAR:OFF:VAL");
-	bad("00:01.0 --ack 0:0x64:", "value '' is not a 32-bit number");
-	bad("00:01.0 --ack 0:0x64:0x100000000", "not a 32-bit number");
+	bad("00:01.0 --ack 0:0x64:", "value '' is not a 32-bit hex number");
+	bad("00:01.0 --ack 0:0x64:0x100000000", "not a 32-bit hex number");
+	bad("00:01.0 --ack 0:64:100000000", "not a 32-bit hex number");
 	bad("00:01.0 --ack ::", "BAR '' must be 0-5");
 	return tap_done();
 }

@@ -98,6 +98,7 @@ int main(void)
 	WD_PCI_SLOT slot = { 0x10, 0x2, 0x1f, 7 };
 	char buf[64], *out;
 	uint32_t v32, w;
+	uint64_t v64;
 	size_t len;
 
 	bdf_ok("0000:00:03.0", 0, 0, 3, 0);
@@ -142,6 +143,18 @@ int main(void)
 	num_bad("0x12g");
 	num_bad("0x0x5");
 	num_bad("1e3");
+	/* Offsets and values: hex, with or without 0x (setpci's way). */
+	ok(!ctl_parse_hex64("10", &v64) && v64 == 0x10, "hex '10' -> 0x10");
+	ok(!ctl_parse_hex64("0x10", &v64) && v64 == 0x10, "hex '0x10' -> 0x10");
+	ok(!ctl_parse_hex64("FfFf", &v64) && v64 == 0xffff, "hex 'FfFf' -> 0xffff");
+	ok(!ctl_parse_hex64("ffffffffffffffff", &v64) && v64 == UINT64_MAX,
+	   "hex takes 2^64-1");
+	ok(ctl_parse_hex64("10000000000000000", &v64) == -1, "hex rejects 2^64");
+	ok(ctl_parse_hex64("", &v64) == -1 && ctl_parse_hex64("0x", &v64) == -1 &&
+	   ctl_parse_hex64("g", &v64) == -1 && ctl_parse_hex64("-1", &v64) == -1,
+	   "hex rejects '', '0x', 'g', '-1'");
+	ok(!ctl_parse_hex32("ffffffff", &v32) && v32 == UINT32_MAX &&
+	   ctl_parse_hex32("100000000", &v32) == -1, "hex32: 0xffffffff yes, 2^32 no");
 	ok(!ctl_parse_u32("0xffffffff", &v32) && v32 == UINT32_MAX,
 	   "u32 takes 0xffffffff");
 	ok(ctl_parse_u32("0x100000000", &v32) == -1, "u32 rejects 2^32");

@@ -188,15 +188,18 @@ int main(void)
 	reg_ok("ECAP_DSN+4.L", 0x144, 4);
 	reg_ok("ECAP_AER", 0x100, 2);
 	reg_ok("0x3c.b", 0x3c, 1);
-	reg_ok("60", 60, 4);
+	reg_ok("60", 0x60, 4);		/* hex without 0x, as setpci */
+	reg_ok("CAP_EXP+12.w", 0x82, 2);
 	reg_ok("0xffc", 0xffc, 4);
 	reg_bad("FOO", 1, "unknown register name 'FOO'");
 	reg_bad("COMMAND.q", 1, "must be .B, .W or .L");
-	reg_bad("COMMAND+", 1, "must be an offset below 4096");
-	reg_bad("COMMAND+0x1000", 1, "must be an offset below 4096");
-	reg_bad("CAP_MSI+zz", 1, "must be an offset below 4096");
+	reg_bad("COMMAND+", 1, "must be an offset below 0x1000");
+	reg_bad("COMMAND+0x1000", 1, "must be an offset below 0x1000");
+	reg_bad("COMMAND+1000", 1, "must be an offset below 0x1000");
+	reg_bad("CAP_MSI+zz", 1, "must be an offset below 0x1000");
 	reg_bad("0x1000", 1, "beyond the 4096 bytes");
-	reg_bad("1abc", 1, "is not a number");
+	reg_bad("1xyz", 1, "is not a number");
+	reg_bad("1abc", 1, "beyond the 4096 bytes");
 	reg_bad("", 1, "empty register");
 	reg_bad("CAP_VPD", 2, "no Vital Product Data capability (CAP_VPD)");
 	reg_bad("0xffe", 2, "beyond the 4096 bytes");

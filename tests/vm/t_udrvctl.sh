@@ -111,9 +111,15 @@ ok "write liveness" is "" udrvctl write "$edu" 0 4 0x1234
 ok "read liveness inverted" is 0xffffedcb udrvctl read "$edu" 0 4
 ok "write 64-bit" is "" udrvctl write "$edu" 0 0x80 0x1122334455667788 8
 ok "read 64-bit" is 0x1122334455667788 udrvctl read "$edu" 0 0x80 8
+# Offsets and values are hex without 0x too, as setpci's (decimal would
+# write 0x4d2 and read at 0x50).
+ok "write, hex without 0x" is "" udrvctl write "$edu" 0 4 1234
+ok "... read back inverted" is 0xffffedcb udrvctl read "$edu" 0 4
+ok "read at offset 80 is 0x80" is 0x1122334455667788 udrvctl read "$edu" 0 80 8
+ok "--version: udrvctl VERSION" sh -c 'udrvctl --version | grep -qx "udrvctl [0-9][0-9.]*"'
 out=$(udrvctl read --json "$edu" 0 0)
 ok "read --json" sh -c 'echo "$1" | grep -q "\"value\": \"0x010000ed\"" && [ "$(echo "$1" | head -c1)" = "{" ]' - "$out"
-out=$(udrvctl dump "$edu" 0 0 16)
+out=$(udrvctl dump "$edu" 0 0 10)
 ok "dump shows id and liveness" has "$out" "^00000000: 010000ed ffffedcb"
 ok "dump: 16 bytes, one line" test "$(echo "$out" | wc -l)" -eq 1
 
@@ -186,6 +192,13 @@ if [ -n "$wide" ]; then
 	out=$(udrvctl dma "$wide" --sg --mask 64 2>&1)
 	ok "dma --sg --mask 64 on $wide: the self-test passes" has "$out" "compare: all 4096 bytes match"
 fi
+# A failed self-test (no buffer within a 12-bit DMA mask) says so on
+# stderr, as every other error; stdout keeps only the progress lines.
+udrvctl dma "$edu" --mask 12 >/tmp/t_dma.out 2>/tmp/t_dma.err
+rc=$?
+ok "dma --mask 12 fails (exit 1), FAILED on stderr, not on stdout" \
+	sh -c '[ $1 -eq 1 ] && grep -q "udrvctl dma: FAILED" /tmp/t_dma.err && ! grep -q FAILED /tmp/t_dma.out' - "$rc"
+grep -q "udrvctl dma: FAILED" /tmp/t_dma.err || sed 's/^/# dma: /' /tmp/t_dma.out /tmp/t_dma.err
 [ -n "$nic" ] && ok "dma on a device that is not an edu: exit 1" \
 	fails 1 "knows the DMA engine of QEMU's edu (1234:11e8) only" udrvctl dma "$nic"
 
@@ -214,7 +227,7 @@ ok "bad BDF (info): 2" fails 2 "info: 'zz' is not a PCI address" udrvctl info zz
 ok "bad BDF (bind): 2" fails 2 "bind: '0:0:0:3.0' is not a PCI address" udrvctl bind 0:0:0:3.0
 ok "empty slot: 1" fails 1 "no PCI device" udrvctl read 00:1e.7 0 0
 ok "empty slot (bind): 1" fails 1 "there is no PCI device 0000:00:1e.7" udrvctl bind 00:1e.7
-ok "bad number (offset): 2" fails 2 "read: offset '0xzz' is not a number (decimal or 0x-hex)" udrvctl read "$edu" 0 0xzz
+ok "bad number (offset): 2" fails 2 "read: offset '0xzz' is not a number (offsets and values are hex" udrvctl read "$edu" 0 0xzz
 ok "bad number (BAR): 2" fails 2 "read: BAR 'one' is not a number" udrvctl read "$edu" one 0
 ok "bad number (value): 2" fails 2 "write: value '12q' is not a number" udrvctl write "$edu" 0 4 12q
 ok "value too wide: 2" fails 2 "value 0x100 does not fit in 1 byte" udrvctl write "$edu" 0 4 0x100 1
@@ -222,7 +235,7 @@ ok "bad width: 2" fails 2 "width '3' must be 1, 2, 4 or 8" udrvctl read "$edu" 0
 ok "bad number (cfg value): 2" fails 2 "cfg: value 'x' is not a number" udrvctl cfg "$edu" COMMAND=x
 ok "bad dump length: 2" fails 2 "length '0' must be a number > 0" udrvctl dump "$edu" 0 0 0
 ok "offset out of range (read): 1" fails 1 "0x100000 + 4 is beyond BAR0" udrvctl read "$edu" 0 0x100000
-ok "offset out of range (dump): 1" fails 1 "offset 0xffff0 + 32 is beyond BAR0 (1048576 bytes)" udrvctl dump "$edu" 0 0xffff0 32
+ok "offset out of range (dump): 1" fails 1 "offset 0xffff0 + 32 is beyond BAR0 (1048576 bytes)" udrvctl dump "$edu" 0 0xffff0 20
 ok "offset out of range (cfg, beyond 4096): 2" fails 2 "register offset 0x1000 is beyond the 4096 bytes" udrvctl cfg "$edu" 0x1000
 ok "offset out of range (cfg, 0xffe + 4 bytes): 2" fails 2 "offset 0xffe + 4 is beyond the 4096 bytes" udrvctl cfg "$edu" 0xffe
 ok "offset out of range (cfg, beyond edu's 256 bytes): 1" \

@@ -313,7 +313,11 @@ int cmd_dma(int argc, char **argv)
 		printf("udrvctl dma: %s: edu, %s buffers\n", bdf,
 		       a.sg ? "scatter-gather" : "contiguous");
 		ret = run(dev, &a);
-		printf("udrvctl dma: %s\n", ret ? "FAILED" : "ok");
+		/* The verdict goes where the other errors go. */
+		if (ret)
+			fprintf(stderr, "udrvctl dma: FAILED\n");
+		else
+			printf("udrvctl dma: ok\n");
 	}
 	WDC_DriverClose();
 	return ret;

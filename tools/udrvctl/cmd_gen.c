@@ -49,7 +49,7 @@ static int parse_reg(const char *s, struct gen_reg *r)
 	if (!colon)
 		return -1;
 	*colon = '\0';
-	if (ctl_parse_u32(buf, &r->bar) || ctl_parse_u32(colon + 1, &r->off))
+	if (ctl_parse_u32(buf, &r->bar) || ctl_parse_hex32(colon + 1, &r->off))
 		return -1;
 	r->set = true;
 	return 0;

@@ -13,7 +13,7 @@
 
 static int bad_number(const char *cmd, const char *what, const char *arg)
 {
-	return ctl_usage_error("%s: %s '%s' is not a number (decimal or 0x-hex)",
+	return ctl_usage_error("%s: %s '%s' is not a number (offsets and values are hex, 0x optional)",
 			       cmd, what, arg);
 }
 
@@ -123,7 +123,7 @@ static bool bare_number(const char *s)
 {
 	uint32_t v;
 
-	return !ctl_parse_u32(s, &v);
+	return !ctl_parse_hex32(s, &v);
 }
 
 /* The arguments after BDF into op; 0 or the exit status. */
@@ -165,7 +165,7 @@ static int cfg_parse(int argc, char **argv, struct cfg_op *op,
 		if (argc > 1)
 			val = argv[1];
 	}
-	if (val && ctl_parse_u64(val, &op->value))
+	if (val && ctl_parse_hex64(val, &op->value))
 		return bad_number("cfg", "value", val);
 	op->write = val != NULL;
 	return 0;
@@ -238,7 +238,7 @@ static int parse_target(const char *cmd, char **argv, WD_PCI_SLOT *slot,
 		return ret;
 	if (ctl_parse_u32(argv[1], bar))
 		return bad_number(cmd, "BAR", argv[1]);
-	if (ctl_parse_u64(argv[2], off))
+	if (ctl_parse_hex64(argv[2], off))
 		return bad_number(cmd, "offset", argv[2]);
 	return 0;
 }
@@ -361,7 +361,7 @@ int cmd_write(int argc, char **argv)
 	ret = parse_target("write", argv, &slot, &op.bar, &op.off);
 	if (ret)
 		return ret;
-	if (ctl_parse_u64(argv[3], &op.value))
+	if (ctl_parse_hex64(argv[3], &op.value))
 		return bad_number("write", "value", argv[3]);
 	if (argc > 4 && ctl_parse_width(argv[4], 8, &op.width))
 		return bad_width("write", argv[4], 8);
@@ -414,7 +414,7 @@ int cmd_dump(int argc, char **argv)
 	ret = parse_target("dump", argv, &slot, &op.bar, &op.off);
 	if (ret)
 		return ret;
-	if (ctl_parse_u64(argv[3], &op.len) || !op.len)
+	if (ctl_parse_hex64(argv[3], &op.len) || !op.len)
 		return ctl_usage_error("dump: length '%s' must be a number > 0",
 				       argv[3]);
 	/* Registers are usually 32-bit: dwords when aligned, else bytes. */

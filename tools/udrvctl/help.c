@@ -46,7 +46,7 @@ static const struct {
 	  "PRIMARY_BUS, SECONDARY_BUS, ..., BRIDGE_CONTROL); or a capability found in\n"
 	  "the device's list: CAP_PM, CAP_MSI, CAP_EXP, CAP_MSIX, CAP_VNDR, ...,\n"
 	  "ECAP_AER, ECAP_DSN, ... (16 bits unless a suffix says otherwise).\n"
-	  "Then optionally +OFF (decimal or 0x-hex) and a width suffix .B, .W or .L:\n"
+	  "Then optionally +OFF (hex, 0x optional) and a width suffix .B, .W or .L:\n"
 	  "  udrvctl cfg 00:03.0 COMMAND          udrvctl cfg 00:03.0 CAP_MSI+2\n"
 	  "  udrvctl cfg 00:03.0 0x3c.b           udrvctl cfg 00:03.0 COMMAND=0x6\n"
 	  "Writes need the device bound to udrv.\n" },

@@ -47,15 +47,15 @@ static int parse_reg(const char *opt, const char *s, int want,
 	if (ctl_parse_u32(f[0], &r->bar) || r->bar >= UDRV_MAX_BARS)
 		return fail(err, len, "%s '%s': BAR '%s' must be 0-5", opt, s,
 			    f[0]);
-	if (ctl_parse_u64(f[1], &r->off))
-		return fail(err, len, "%s '%s': offset '%s' is not a number (decimal or 0x-hex)",
+	if (ctl_parse_hex64(f[1], &r->off))
+		return fail(err, len, "%s '%s': offset '%s' is not a number (hex)",
 			    opt, s, f[1]);
 	if (r->off & 3)
 		return fail(err, len, "%s '%s': offset 0x%llx is not a multiple of 4 (32-bit registers)",
 			    opt, s, (unsigned long long)r->off);
 	r->val = 0;
-	if (want == 3 && ctl_parse_u32(f[2], &r->val))
-		return fail(err, len, "%s '%s': value '%s' is not a 32-bit number",
+	if (want == 3 && ctl_parse_hex32(f[2], &r->val))
+		return fail(err, len, "%s '%s': value '%s' is not a 32-bit hex number",
 			    opt, s, f[2]);
 	return 0;
 }
@@ -66,6 +66,15 @@ static int parse_num(const char *opt, const char *s, uint32_t *v, char *err,
 	if (ctl_parse_u32(s, v))
 		return fail(err, len, "%s '%s' is not a 32-bit number (decimal or 0x-hex)",
 			    opt, s);
+	return 0;
+}
+
+/* A register value (--mask): hex, as the other register values. */
+static int parse_hex(const char *opt, const char *s, uint32_t *v, char *err,
+		     size_t len)
+{
+	if (ctl_parse_hex32(s, v))
+		return fail(err, len, "%s '%s' is not a 32-bit hex number", opt, s);
 	return 0;
 }
 
@@ -136,7 +145,7 @@ int ctl_irq_parse(int argc, char **argv, struct ctl_irq_args *a, char *err,
 		} else if (!strcmp(opt, "--mask")) {
 			if (a->have_mask)
 				return fail(err, len, "--mask given twice");
-			if (parse_num(opt, val, &a->mask, err, len))
+			if (parse_hex(opt, val, &a->mask, err, len))
 				return -1;
 			if (!a->mask)
 				return fail(err, len, "--mask 0 would reject every interrupt");

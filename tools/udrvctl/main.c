@@ -61,7 +61,9 @@ static void usage(FILE *f)
 	      "  log [-f] [--level L [--areas A,B]]  udrv's debug monitor (log --help)\n"
 	      "  gen NAME VID:DID [--kp] [--status BAR:OFF] [--ack BAR:OFF] [-o DIR] [--from FILE] [--force]\n"
 	      "                                  write a driver project for the device (docs/gen.md)\n"
-	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0); numbers decimal or 0x-hex.\n"
+	      "BDF as lspci prints it (0000:00:03.0 or 00:03.0). Offsets, values and\n"
+	      "lengths are hex, 0x optional (as setpci); BAR numbers, widths, counts\n"
+	      "and milliseconds decimal.  udrvctl --version: the version.\n"
 	      "Environment: UDRV_DEVICE (default /dev/udrv), UDRV_SYSFS (default /sys),\n"
 	      "UDRV_RUNDIR (default /run/udrv: the drivers bind took devices from).\n"
 	      "Exit status: 0 ok, 1 the operation failed, 2 usage error.\n",
@@ -75,6 +77,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("udrvctl %s\n", UDRV_VERSION);
+		return 0;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {

@@ -164,9 +164,8 @@ char *ctl_fmt_bdf(WD_PCI_SLOT slot, char buf[CTL_BDF_LEN])
 	return buf;
 }
 
-int ctl_parse_u64(const char *s, uint64_t *v)
+static int parse_base(const char *s, uint64_t *v, unsigned int base)
 {
-	unsigned int base = 10;
 	uint64_t x = 0;
 	int d, n = 0;
 
@@ -185,6 +184,26 @@ int ctl_parse_u64(const char *s, uint64_t *v)
 	if (!n)
 		return -1;
 	*v = x;
+	return 0;
+}
+
+int ctl_parse_u64(const char *s, uint64_t *v)
+{
+	return parse_base(s, v, 10);
+}
+
+int ctl_parse_hex64(const char *s, uint64_t *v)
+{
+	return parse_base(s, v, 16);
+}
+
+int ctl_parse_hex32(const char *s, uint32_t *v)
+{
+	uint64_t x;
+
+	if (ctl_parse_hex64(s, &x) || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
 	return 0;
 }
 

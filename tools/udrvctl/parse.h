@@ -33,6 +33,12 @@ bool ctl_filter_match(const struct ctl_filter *f, WD_PCI_SLOT slot,
 /* Decimal or 0x-hex, nothing else (no sign, no blanks); 0 or -1. */
 int ctl_parse_u64(const char *s, uint64_t *v);
 int ctl_parse_u32(const char *s, uint32_t *v);
+/*
+ * Offsets, values and lengths: hex with or without 0x, as setpci and lspci
+ * read and print them (counts, widths, BAR numbers, times stay decimal).
+ */
+int ctl_parse_hex64(const char *s, uint64_t *v);
+int ctl_parse_hex32(const char *s, uint32_t *v);
 /* An access width in bytes: 1, 2, 4, or 8 if `max` is 8; 0 or -1. */
 int ctl_parse_width(const char *s, uint32_t max, uint32_t *w);
 

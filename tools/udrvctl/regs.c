@@ -2,7 +2,7 @@
 /*
  * regs.c - setpci's register names: the same spelling, so that a line
  * from a setpci recipe works here too (except that +OFF follows udrvctl's
- * number syntax, decimal or 0x-hex, where setpci reads hex).
+ * number syntax: offsets hex, 0x optional, as setpci reads them).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -229,12 +229,12 @@ int ctl_reg_parse(const char *s, struct ctl_reg_spec *sp, char *err,
 	plus = strchr(buf, '+');
 	if (plus) {
 		*plus++ = 0;
-		if (ctl_parse_u64(plus, &v) || v >= CFG_SPACE)
-			return fail(err, errlen, "register '%s': '+%s' must be an offset below 4096 (decimal or 0x-hex)",
+		if (ctl_parse_hex64(plus, &v) || v >= CFG_SPACE)
+			return fail(err, errlen, "register '%s': '+%s' must be an offset below 0x1000 (hex)",
 				    s, plus);
 		sp->add = (uint32_t)v;
 	}
-	if (!ctl_parse_u64(buf, &v)) {
+	if (!ctl_parse_hex64(buf, &v)) {
 		if (v >= CFG_SPACE)
 			return fail(err, errlen, "register offset %s is beyond the 4096 bytes of config space",
 				    buf);
@@ -242,7 +242,7 @@ int ctl_reg_parse(const char *s, struct ctl_reg_spec *sp, char *err,
 		return 0;
 	}
 	if (buf[0] >= '0' && buf[0] <= '9')
-		return fail(err, errlen, "register '%s': '%s' is not a number (decimal or 0x-hex)",
+		return fail(err, errlen, "register '%s': '%s' is not a number (hex)",
 			    s, buf);
 	sp->named = true;
 	sp->cap = ctl_cap_by_name(buf);
