@@ -91,6 +91,13 @@ $(B)/lib/libudrv.so: $(LIB_OBJS) $(B)/lib/libudrv.map
 	$(CC) -shared -Wl,-soname,libudrv.so.0 -Wl,--version-script,$(B)/lib/libudrv.map \
 		-o $@ $(LIB_OBJS) -lpthread -ldl
 
+# The same library with every symbol, test hooks included: only for the
+# Python binding's host test (tests/unit/python.sh), which drives a fake
+# device through udrv_test_fake_device.  Never installed.
+$(B)/tests/lib/libudrv_hooks.so: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libudrv.so.0 -o $@ $(LIB_OBJS) -lpthread -ldl
+
 $(B)/bin/udrvctl: $(CTL_SRCS:%.c=$(B)/obj/%.o) $(B)/lib/libudrv.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ -lpthread
