@@ -9,13 +9,23 @@ if ! command -v python3 >/dev/null || [ ! -f $d/vm_edu.py ]; then
 	echo "1..1"
 	exit 1
 fi
-python3 $d/vm_edu.py
+# vm_edu.py's lines, then the example's as one more: one plan for both,
+# printed last (the harness compares it with the lines).
+python3 $d/vm_edu.py >/tmp/vm_edu.out 2>&1
 rc=$?
+grep -v '^1\.\.[0-9]*$' /tmp/vm_edu.out
+n=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' /tmp/vm_edu.out | tail -n 1)
+if [ -z "$n" ]; then
+	echo "not ok - t_python: vm_edu.py printed no plan (exit status $rc)"
+	exit 1
+fi
+n=$((n + 1))
 if python3 $d/edu.py >/tmp/edu_py.out 2>&1; then
-	echo "ok - t_python: examples/edu.py exited 0"
+	echo "ok $n - t_python: examples/edu.py exited 0"
 else
 	sed 's/^/# /' /tmp/edu_py.out
-	echo "not ok - t_python: examples/edu.py failed"
+	echo "not ok $n - t_python: examples/edu.py failed"
 	rc=1
 fi
+echo "1..$n"
 exit $rc
