@@ -330,19 +330,6 @@ static void test_wdc(WDC_DEVICE_HANDLE a)
 	}
 }
 
-static bool proc_interrupts_has(const char *what)
-{
-	char line[512];
-	bool found = false;
-	FILE *f = fopen("/proc/interrupts", "r");
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, what) != NULL;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 static void test_kill(WD_PCI_SLOT slot, uint32_t options, const char *what)
 {
 	int pfd[2], st;

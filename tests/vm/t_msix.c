@@ -50,19 +50,6 @@ static uint32_t raise_cause(WDC_DEVICE_HANDLE d, WD_INTERRUPT *in,
 	return st ? st : in->count > before ? 0 : WD_OPERATION_FAILED;
 }
 
-static bool proc_interrupts_has(const char *what)
-{
-	char line[512];
-	bool found = false;
-	FILE *f = fopen("/proc/interrupts", "r");
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, what) != NULL;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /*
  * A process killed with MSI-X enabled: its vectors are released (no
  * handler left, MSI-X off in the device), and the next process enables

@@ -168,3 +168,16 @@ void edu_ack_cmds(WD_TRANSFER *c, uint32_t mask)
 	c[2].addr = 0x64;
 	c[2].data.dw = 0xffffffff;
 }
+
+bool proc_interrupts_has(const char *what)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, what) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}

@@ -36,6 +36,8 @@ uint32_t find_bound(uint16_t vendor, uint16_t device, WD_PCI_SLOT *slots,
 /* Opens the n-th bound device with this ID through WDC_; NULL if none. */
 WDC_DEVICE_HANDLE open_nth(uint16_t vendor, uint16_t device, uint32_t n);
 const char *slot_str(WD_PCI_SLOT s);
+/* A line of /proc/interrupts contains `what` (a handler's name) */
+bool proc_interrupts_has(const char *what);
 /* Writes `val` to a sysfs file: 0, or -1 unless all of it was taken. */
 int sysfs_write(const char *path, const char *val);
 
