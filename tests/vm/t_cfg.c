@@ -12,8 +12,10 @@
  *   register a card nor write config space (EBADF).
  * - The registers the agent owns, byte by byte, on every device with them:
  *   all six BAR registers (0x10-0x27: ivshmem's BAR2 is 64-bit at
- *   0x18), the expansion ROM BAR, the MSI capability with its mask bits,
- *   the MSI-X capability: every write refused, the value unchanged.
+ *   0x18; on the bridge they are its routing registers), the expansion
+ *   ROM BAR, the MSI capability with its mask bits (the bridge's SHPC
+ *   brings MSI with per-vector masking), the MSI-X capability: every
+ *   write refused, the value unchanged.
  * - CAP_SYS_ADMIN counts as the opener had it: a file opened by root that
  *   is then used without the capability still reads all of config space;
  *   one opened without it does not.
@@ -32,6 +34,8 @@
 
 #define E1000E_VENDOR	0x8086
 #define E1000E_DEVICE	0x10d3
+#define BRIDGE_VENDOR	0x1b36	/* QEMU pci-bridge */
+#define BRIDGE_DEVICE	0x0001
 #define PCI_INTERRUPT_LINE_OFF	0x3c
 
 static int rebind(const char *bdf)
@@ -101,7 +105,8 @@ static void wall(int fd, WD_PCI_SLOT s, const char *name, const char *what,
 }
 
 static void test_owned_registers(uint16_t vendor, uint16_t device,
-				 const char *name, bool want_msix)
+				 const char *name, bool want_msix,
+				 bool want_mask)
 {
 	WD_PCI_SLOT s;
 	uint32_t h;
@@ -123,11 +128,16 @@ static void test_owned_registers(uint16_t vendor, uint16_t device,
 	wall(fd, s, name, "BAR0-BAR5", 0x10, 0x28);
 	wall(fd, s, name, "expansion ROM BAR", 0x30, 0x34);
 	msi = find_cap_fd(fd, s, 0x05);
+	if (want_mask && !tap_ok(msi, "%s: has an MSI capability", name))
+		msi = 0;
 	if (msi) {
 		uint16_t ctl = cfg8(fd, s, msi + 2) | cfg8(fd, s, msi + 3) << 8;
 		uint32_t len = ctl & 0x80 ? 14 : 10;
 
 		wall(fd, s, name, "MSI capability", msi, msi + len);
+		if (want_mask)
+			tap_ok(ctl & 0x100, "%s: MSI with per-vector masking (control 0x%04x)",
+			       name, ctl);
 		if (ctl & 0x100)	/* per-vector masking: mask, pending */
 			wall(fd, s, name, "MSI mask and pending bits",
 			     msi + len, msi + len + 10);
@@ -341,9 +351,11 @@ int main(void)
 	test_read_only(slots[1]);
 	test_cap_at_open();
 	test_kernel_owned();
-	test_owned_registers(0x1af4, 0x1110, "ivshmem", false);
-	test_owned_registers(E1000E_VENDOR, E1000E_DEVICE, "e1000e", true);
-	test_owned_registers(EDU_VENDOR, EDU_DEVICE, "edu", false);
+	test_owned_registers(0x1af4, 0x1110, "ivshmem", false, false);
+	test_owned_registers(E1000E_VENDOR, E1000E_DEVICE, "e1000e", true, false);
+	test_owned_registers(EDU_VENDOR, EDU_DEVICE, "edu", false, false);
+	test_owned_registers(BRIDGE_VENDOR, BRIDGE_DEVICE, "pci-bridge", false,
+			     true);
 	test_dead_owner(slots[1]);
 	WDC_DriverClose();
 	return tap_done();
