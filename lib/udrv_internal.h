@@ -100,13 +100,6 @@ struct udrv_dev_int {
 
 /* ---- WDC_ devices (wdc.c) ---------------------------------------------- */
 
-struct udrv_bar {
-	void *map;		/* NULL: reach the BAR through WD_Transfer */
-	uint64_t len;		/* 0: BAR not active */
-	size_t map_len;		/* what to munmap; 0 if not ours */
-	uint32_t type;		/* WD_ITEM_MEM or WD_ITEM_IO */
-};
-
 /* The device's Kernel PlugIn (kp.c, kp_user.c) */
 struct udrv_dev_kp {
 	bool open;
@@ -122,7 +115,8 @@ struct udrv_dev_kp {
 };
 
 struct WDC_DEVICE {
-	struct udrv_bar bar[UDRV_MAX_BARS];	/* first: the fast path */
+	/* First: the inline accessors' view (<udrv/wdc_inline.h>) */
+	struct udrv_bar bar[UDRV_MAX_BARS];
 	int hwd;
 	uint32_t hcard;
 	void *ctx;

@@ -9,6 +9,10 @@
 #include <unistd.h>
 #include "udrv_internal.h"
 
+/* <udrv/wdc_inline.h> reads a handle as its BAR table */
+_Static_assert(offsetof(struct WDC_DEVICE, bar) == 0,
+	       "a device handle must start with its BAR table");
+
 void *(*udrv_test_mmap)(size_t len, int fd, off_t off);
 
 /*

@@ -5,7 +5,11 @@
  * Fast path: on a mapped memory BAR an access is one volatile load or
  * store through the mapping, guarded by a single in-line check; no
  * syscall, no lock (the BAR table does not change while the handle is
- * open).  Everything else - an I/O BAR, a memory BAR the agent would not
+ * open).  Programs get the same fast path compiled in line
+ * (<udrv/wdc_inline.h>); these functions are what it falls back to, and
+ * what a program built with UDRV_NO_INLINE_ACCESS or taking an
+ * accessor's address calls.  The names are parenthesized: the header's
+ * macros of the same names must not expand here.  Everything else - an I/O BAR, a memory BAR the agent would not
  * let us map, and every error - goes to an out-of-line slow path, which
  * checks again in detail, explains what was wrong, or issues WD_Transfer.
  */
@@ -93,8 +97,8 @@ static uint32_t slow_access(const char *fn, WDC_DEVICE_HANDLE dev,
 }
 
 #define ACCESSORS(bits)							\
-uint32_t WDC_ReadAddr##bits(WDC_DEVICE_HANDLE dev, uint32_t bar,	\
-			    uint64_t off, uint##bits##_t *val)		\
+uint32_t (WDC_ReadAddr##bits)(WDC_DEVICE_HANDLE dev, uint32_t bar,	\
+			      uint64_t off, uint##bits##_t *val)	\
 {									\
 	if (val && FAST_OK(dev, bar, off, (bits) / 8)) {		\
 		*val = *REG(dev, bar, off, uint##bits##_t);		\
@@ -103,8 +107,8 @@ uint32_t WDC_ReadAddr##bits(WDC_DEVICE_HANDLE dev, uint32_t bar,	\
 	return slow_access(__func__, dev, bar, off, (bits) / 8, val,	\
 			   false);					\
 }									\
-uint32_t WDC_WriteAddr##bits(WDC_DEVICE_HANDLE dev, uint32_t bar,	\
-			     uint64_t off, uint##bits##_t val)		\
+uint32_t (WDC_WriteAddr##bits)(WDC_DEVICE_HANDLE dev, uint32_t bar,	\
+			       uint64_t off, uint##bits##_t val)	\
 {									\
 	if (FAST_OK(dev, bar, off, (bits) / 8)) {			\
 		*REG(dev, bar, off, uint##bits##_t) = val;		\

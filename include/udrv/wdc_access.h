@@ -60,6 +60,9 @@ void WDC_Barrier(void);
 uint32_t WDC_DMABufGet(WDC_DEVICE_HANDLE dev, uint32_t hDma, WD_DMA **dma);
 uint32_t WDC_DMABufPut(WDC_DEVICE_HANDLE dev, WD_DMA *dma);
 
+/* In user mode, the single-register accessors' fast path in line. */
+#include "wdc_inline.h"
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Register accessors on a fake device whose BAR0 "mapping" is a plain
- * buffer: the fast path, its bounds and alignment checks, blocks.
+ * buffer: the fast path, its bounds and alignment checks, blocks.  Built
+ * twice: as here, with the single-register accessors in line (the
+ * default for programs), and as test_access_noinline, calling libudrv's
+ * functions.
  */
 #include <pthread.h>
 #include <stdlib.h>
