@@ -693,14 +693,58 @@ static bool udrv_irq_ready(struct udrv_irq *ui, u32 seen)
 	return READ_ONCE(ui->count) != seen || READ_ONCE(ui->stopped);
 }
 
+/*
+ * Takes the interrupt's state for a wait (block: it consumes what arrived)
+ * or a count: the status, and n of the IRQ-time values.  True if the wait
+ * got interrupts.
+ */
+static bool udrv_irq_take(struct udrv_irq *ui, bool block,
+			  struct udrv_int_status *s, u64 *vals, u32 n)
+{
+	bool got;
+	u32 i;
+
+	spin_lock_irq(&ui->lock);
+	/* What arrived is delivered, even if the timeout or a signal won. */
+	got = block && ui->count != ui->seen;
+	if (got) {
+		ui->lost += ui->count - ui->seen - 1;
+		ui->seen = ui->count;
+	}
+	s->count = ui->count;
+	s->lost = ui->lost;
+	s->stopped = ui->stopped;
+	s->last_message = ui->last_message;
+	s->vectors = ui->vectors;
+	if (block)
+		ui->vectors = 0;
+	s->enabled_type = ui->type;
+	s->kp_count = ui->kp_count;
+	memcpy(vals, ui->copy, n * sizeof(*vals));
+	/* Accumulated values are taken by the call that returns them. */
+	for (i = 0; i < n; i++)
+		if (ui->accumulate & BIT(i))
+			ui->copy[i] = 0;
+	udrv_irq_consumed(ui);
+	spin_unlock_irq(&ui->lock);
+	return got;
+}
+
+/* How many IRQ-time values a caller with room for `room` gets. */
+static u32 udrv_irq_nvals(const struct udrv_irq *ui, u32 room)
+{
+	return ui->options & UDRV_INT_CMD_COPY ? min(room, ui->num_cmds) : 0;
+}
+
 long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 {
 	struct udrv_xfer __user *ucmds;
 	u64 vals[UDRV_MAX_INT_CMDS];
+	struct udrv_int_status s;
 	struct udrv_int_wait w;
 	struct udrv_irq *ui;
 	long left = 1;
-	bool copy, got;
+	bool got;
 	u32 i, n;
 	int ret;
 
@@ -723,35 +767,19 @@ long udrv_ioctl_int_wait(struct udrv_file *uf, void __user *arg, bool block)
 					       MAX_SCHEDULE_TIMEOUT);
 	}
 
-	spin_lock_irq(&ui->lock);
-	/* What arrived is delivered, even if the timeout or a signal won. */
-	got = block && ui->count != ui->seen;
-	if (got) {
-		ui->lost += ui->count - ui->seen - 1;
-		ui->seen = ui->count;
-	}
-	w.count = ui->count;
-	w.lost = ui->lost;
-	w.stopped = ui->stopped;
-	w.last_message = ui->last_message;
-	w.vectors = ui->vectors;
-	if (block)
-		ui->vectors = 0;
-	w.enabled_type = ui->type;
-	w.kp_count = ui->kp_count;
-	copy = ui->options & UDRV_INT_CMD_COPY;
-	n = min(w.num_cmds, ui->num_cmds);
-	memcpy(vals, ui->copy, sizeof(vals));
-	/* Accumulated values are taken by the call that returns them. */
-	for (i = 0; copy && i < n; i++)
-		if (ui->accumulate & BIT(i))
-			ui->copy[i] = 0;
-	udrv_irq_consumed(ui);
-	spin_unlock_irq(&ui->lock);
+	n = udrv_irq_nvals(ui, w.num_cmds);
+	got = udrv_irq_take(ui, block, &s, vals, n);
+	w.count = s.count;
+	w.lost = s.lost;
+	w.stopped = s.stopped;
+	w.last_message = s.last_message;
+	w.vectors = s.vectors;
+	w.enabled_type = s.enabled_type;
+	w.kp_count = s.kp_count;
 
 	ucmds = udrv_user_ptr(w.cmds);
 	ret = 0;
-	for (i = 0; copy && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		const struct udrv_xfer *x = &ui->cmds[i];
 
 		if ((x->cmd & UDRV_CMD_XFER) && !(x->cmd & UDRV_CMD_WRITE) &&
@@ -802,19 +830,60 @@ long udrv_ioctl_int_disable(struct udrv_file *uf, void __user *arg)
 	return ret;
 }
 
-/* The pollable descriptor of WD_IntFd: its own cursor on the count. */
+/*
+ * The pollable descriptor of WD_IntFd: its own cursor on the count; or,
+ * as a status descriptor, the interrupt's (ui->seen, the waits' cursor).
+ */
 struct udrv_irqfd {
 	struct udrv_irq *ui;
 	u32 seen;
+	bool status;
 };
+
+static u32 *udrv_irqfd_cursor(struct udrv_irqfd *f)
+{
+	return f->status ? &f->ui->seen : &f->seen;
+}
 
 static __poll_t udrv_irqfd_poll(struct file *file, poll_table *pt)
 {
 	struct udrv_irqfd *f = file->private_data;
 
 	poll_wait(file, &f->ui->wq, pt);
-	return udrv_irq_ready(f->ui, READ_ONCE(f->seen)) ?
+	return udrv_irq_ready(f->ui, READ_ONCE(*udrv_irqfd_cursor(f))) ?
 	       EPOLLIN | EPOLLRDNORM : 0;
+}
+
+/* Unmasks if due, then waits unless something is there; 0 when there is */
+static int udrv_irqfd_wait(struct file *file, struct udrv_irqfd *f)
+{
+	struct udrv_irq *ui = f->ui;
+	u32 *seen = udrv_irqfd_cursor(f);
+
+	udrv_irq_unmask(ui, seen);	/* reading acknowledges, as a wait */
+	if (udrv_irq_ready(ui, READ_ONCE(*seen)))
+		return 0;
+	if (file->f_flags & O_NONBLOCK)
+		return -EAGAIN;
+	return wait_event_interruptible(ui->wq,
+					udrv_irq_ready(ui, READ_ONCE(*seen)));
+}
+
+static ssize_t udrv_irqfd_read_status(struct udrv_irqfd *f, char __user *buf,
+				      size_t len)
+{
+	struct {
+		struct udrv_int_status s;
+		u64 vals[UDRV_MAX_INT_CMDS];
+	} r;
+	u32 n;
+
+	if (len < sizeof(r.s))
+		return -EINVAL;
+	n = udrv_irq_nvals(f->ui, (len - sizeof(r.s)) / sizeof(r.vals[0]));
+	udrv_irq_take(f->ui, true, &r.s, r.vals, n);
+	len = sizeof(r.s) + n * sizeof(r.vals[0]);
+	return copy_to_user(buf, &r, len) ? -EFAULT : len;
 }
 
 static ssize_t udrv_irqfd_read(struct file *file, char __user *buf,
@@ -825,17 +894,13 @@ static ssize_t udrv_irqfd_read(struct file *file, char __user *buf,
 	u64 n;
 	int ret;
 
-	if (len < sizeof(n))
+	if (len < (f->status ? sizeof(struct udrv_int_status) : sizeof(n)))
 		return -EINVAL;
-	udrv_irq_unmask(ui, &f->seen);	/* reading acknowledges, as a wait */
-	if (!udrv_irq_ready(ui, READ_ONCE(f->seen))) {
-		if (file->f_flags & O_NONBLOCK)
-			return -EAGAIN;
-		ret = wait_event_interruptible(ui->wq,
-				udrv_irq_ready(ui, READ_ONCE(f->seen)));
-		if (ret)
-			return ret;
-	}
+	ret = udrv_irqfd_wait(file, f);
+	if (ret)
+		return ret;
+	if (f->status)
+		return udrv_irqfd_read_status(f, buf, len);
 	spin_lock_irq(&ui->lock);
 	n = ui->count - f->seen;
 	f->seen = ui->count;
@@ -873,7 +938,7 @@ long udrv_ioctl_int_fd(struct udrv_file *uf, void __user *arg)
 	ret = udrv_copy_arg(&r, arg, sizeof(r));
 	if (ret)
 		return ret;
-	if (r.pad)
+	if (r.flags & ~UDRV_INT_FD_STATUS)
 		return -EINVAL;
 	ui = udrv_irq_get(uf, r.hcard);
 	if (IS_ERR(ui))
@@ -884,6 +949,7 @@ long udrv_ioctl_int_fd(struct udrv_file *uf, void __user *arg)
 		return -ENOMEM;
 	}
 	f->ui = ui;
+	f->status = r.flags & UDRV_INT_FD_STATUS;
 	spin_lock_irq(&ui->lock);
 	f->seen = ui->count;
 	spin_unlock_irq(&ui->lock);

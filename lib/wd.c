@@ -908,23 +908,82 @@ uint32_t WD_IntDisable(int hWD, WD_INTERRUPT *intr)
 				     intr->hInterrupt) : WD_STATUS_SUCCESS;
 }
 
-int WD_IntFd(int hWD, WD_INTERRUPT *intr)
+static int int_fd(const char *fn, int hWD, WD_INTERRUPT *intr,
+		  uint32_t flags)
 {
 	struct udrv_int_fd r;
 	int err;
 
-	if (check_intr(__func__, hWD, intr)) {
+	if (check_intr(fn, hWD, intr)) {
 		errno = hWD < 0 ? EBADF : !intr ? EINVAL : ENOTCONN;
 		return -1;
 	}
 	memset(&r, 0, sizeof(r));
 	r.size = sizeof(r);
 	r.hcard = intr->hInterrupt;
+	r.flags = flags;
 	err = udrv_ioctl(hWD, UDRV_IOC_INT_FD, &r);
 	if (err) {
-		int_fail(err, __func__, intr->hInterrupt);
+		int_fail(err, fn, intr->hInterrupt);
 		errno = err;
 		return -1;
 	}
 	return r.fd;
+}
+
+int WD_IntFd(int hWD, WD_INTERRUPT *intr)
+{
+	return int_fd(__func__, hWD, intr, 0);
+}
+
+int WD_IntStatusFd(int hWD, WD_INTERRUPT *intr)
+{
+	return int_fd(__func__, hWD, intr, UDRV_INT_FD_STATUS);
+}
+
+uint32_t WD_IntWaitFd(int fd, WD_INTERRUPT *intr)
+{
+	struct {
+		struct udrv_int_status s;
+		uint64_t vals[UDRV_MAX_INT_CMDS];
+	} r;
+	struct udrv_int_wait w;
+	uint32_t i, room = 0;
+	ssize_t got;
+
+	if (fd < 0)
+		return udrv_fail(WD_INVALID_HANDLE,
+				 "WD_IntWaitFd: descriptor %d (from WD_IntStatusFd)",
+				 fd);
+	if (!intr)
+		return udrv_null_arg(__func__, "intr");
+	if (intr->cmds)
+		room = intr->num_cmds < UDRV_MAX_INT_CMDS ? intr->num_cmds :
+							    UDRV_MAX_INT_CMDS;
+	do
+		got = read(fd, &r, sizeof(r.s) + room * sizeof(r.vals[0]));
+	while (got < 0 && errno == EINTR);	/* nothing was consumed */
+	if (got < 0)
+		return udrv_ioctl_fail(errno, "WD_IntWaitFd: descriptor %d", fd);
+	if ((size_t)got < sizeof(r.s))
+		return udrv_fail(WD_INVALID_HANDLE,
+				 "WD_IntWaitFd: descriptor %d returned %zd bytes: not one of WD_IntStatusFd",
+				 fd, got);
+	/* The values of the IRQ-time reads go where WD_IntWait puts them */
+	for (i = 0; i < (got - sizeof(r.s)) / sizeof(r.vals[0]); i++) {
+		WD_TRANSFER *t = &intr->cmds[i];
+
+		if ((t->cmd & UDRV_CMD_XFER) && !(t->cmd & UDRV_CMD_WRITE))
+			memcpy(&t->data, &r.vals[i], sizeof(r.vals[i]));
+	}
+	memset(&w, 0, sizeof(w));
+	w.count = r.s.count;
+	w.lost = r.s.lost;
+	w.stopped = r.s.stopped;
+	w.last_message = r.s.last_message;
+	w.vectors = r.s.vectors;
+	w.enabled_type = r.s.enabled_type;
+	w.kp_count = r.s.kp_count;
+	int_result(intr, &w);
+	return WD_STATUS_SUCCESS;
 }

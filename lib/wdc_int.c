@@ -3,7 +3,9 @@
  * wdc_int.c - WDC_IntEnable and friends: interrupts of a device handle,
  * delivered to a handler on a library thread.
  *
- * The thread loops on WD_IntWait (no timeout) and calls the handler once
+ * The thread loops on WD_IntWaitFd, on a status descriptor of its own
+ * (WD_IntWait without a timeout, minus the ioctl's card lookup; WD_IntWait
+ * itself if the agent has no such descriptor), and calls the handler once
  * per wake-up; it ends when the wait reports `stopped` (WD_IntDisable,
  * unregister, device removal) or fails.  WDC_IntDisable disables, which
  * wakes the thread, and joins it, so that when it returns the handler is
@@ -18,6 +20,7 @@
  * stopped on its own stays ON with `exited` set until someone joins it.
  */
 #include <signal.h>
+#include <unistd.h>
 #include "kp_internal.h"
 
 void udrv_int_dev_init(WDC_DEVICE_HANDLE dev)
@@ -44,14 +47,17 @@ static void *int_thread(void *arg)
 	WD_INTERRUPT *w = &in->wait;
 	uint32_t st;
 	bool stop;
+	int sfd;
 
 	/* WDC_IntEnable publishes the state before letting us run. */
 	pthread_mutex_lock(&in->lock);
 	pthread_mutex_unlock(&in->lock);
+	/* Only this thread uses it: no other can close it under a read */
+	sfd = WD_IntStatusFd(dev->hwd, w);
 	for (;;) {
 		uint32_t wake = 1, handled = 0, kp_stop = 0;
 
-		st = WD_IntWait(dev->hwd, w, 0);
+		st = sfd >= 0 ? WD_IntWaitFd(sfd, w) : WD_IntWait(dev->hwd, w, 0);
 		stop = st || w->stopped;
 		/* A user-mode KP's handlers decide what is delivered. */
 		if (!stop && in->kp_user) {
@@ -86,8 +92,11 @@ static void *int_thread(void *arg)
 		pthread_mutex_unlock(&in->lock);
 		if (stop && in->kp_user && w->stopped == UDRV_STOP_REMOVED)
 			udrv_kp_user_removed(dev);
-		if (stop)
+		if (stop) {
+			if (sfd >= 0)
+				close(sfd);
 			return NULL;
+		}
 		if (wake)
 			in->handler(in->ctx);
 	}

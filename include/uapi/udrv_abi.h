@@ -30,8 +30,9 @@
  *    the count of interrupts the KP handled in int_wait.
  * 5: plug-and-play events (event register, pull, unregister).
  * 6: the debug monitor (debug set, dump, add).
+ * 7: the interrupt status descriptor (int_fd flags, UDRV_INT_FD_STATUS).
  */
-#define UDRV_ABI_VERSION	6
+#define UDRV_ABI_VERSION	7
 
 #define UDRV_DEVICE_NAME	"udrv"
 #define UDRV_DEVICE_PATH	"/dev/udrv"
@@ -272,12 +273,32 @@ struct udrv_int_disable {
  * UDRV_IOC_INT_FD: a new file descriptor that polls readable when an
  * interrupt arrived; read() returns a __u64, the interrupts since the
  * last read (blocking unless O_NONBLOCK), 0 once interrupts are disabled.
+ *
+ * With UDRV_INT_FD_STATUS, read() is UDRV_IOC_INT_WAIT without a timeout
+ * and without its argument to copy in or its card to look up: it waits on
+ * the interrupt's own cursor (the one INT_WAIT uses), consumes what
+ * arrived and returns a struct udrv_int_status, followed by as many of the
+ * IRQ-time values (UDRV_INT_CMD_COPY) as the buffer holds and the commands
+ * have; it returns at once, with .stopped set, once interrupts stopped.
  */
 struct udrv_int_fd {
 	__u32 size;
 	__u32 hcard;
 	__s32 fd;		/* out */
-	__u32 pad;
+	__u32 flags;		/* UDRV_INT_FD_* */
+};
+
+#define UDRV_INT_FD_STATUS	0x1
+
+struct udrv_int_status {
+	__u32 count;
+	__u32 lost;
+	__u32 stopped;
+	__u32 last_message;
+	__u64 vectors;
+	__u32 enabled_type;
+	__u32 kp_count;
+	/* __u64 values[]: up to num_cmds, when the read's buffer has room */
 };
 
 /*

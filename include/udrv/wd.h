@@ -226,6 +226,17 @@ uint32_t WD_IntWait(int hWD, WD_INTERRUPT *intr, uint32_t timeout_ms);
 uint32_t WD_IntCount(int hWD, WD_INTERRUPT *intr);
 uint32_t WD_IntDisable(int hWD, WD_INTERRUPT *intr);
 int WD_IntFd(int hWD, WD_INTERRUPT *intr);
+/*
+ * (udrv) WD_IntWait without a timeout, on a descriptor the caller owns:
+ * WD_IntStatusFd returns it (close-on-exec; -1 and errno on failure), and
+ * WD_IntWaitFd(fd, intr) blocks on it and fills intr exactly as
+ * WD_IntWait(hWD, intr, 0) does, the same cursor included, but with one
+ * read() that needs no card lookup: the fastest wait with the whole
+ * status.  Close it with close(); after interrupts are disabled it
+ * returns at once with `stopped` set.
+ */
+int WD_IntStatusFd(int hWD, WD_INTERRUPT *intr);
+uint32_t WD_IntWaitFd(int fd, WD_INTERRUPT *intr);
 #endif
 
 /* DMA */

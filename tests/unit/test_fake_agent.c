@@ -322,6 +322,9 @@ static int agent_int_fd(struct udrv_int_fd *r)
 {
 	int p[2], err = 0;
 
+	/* No status descriptors here: the library's WDC_ thread falls back */
+	if (r->flags)
+		return EINVAL;
 	pthread_mutex_lock(&I_lock);
 	if (!I.enabled) {
 		err = ENOTCONN;

@@ -184,6 +184,10 @@ static void test_user_mode(void)
 static int removed_hook(int fd, unsigned long req, void *arg)
 {
 	(void)fd;
+	if (req == UDRV_IOC_INT_FD) {	/* no status descriptor: WD_IntWait */
+		errno = EINVAL;
+		return -1;
+	}
 	if (req == UDRV_IOC_INT_WAIT)
 		((struct udrv_int_wait *)arg)->stopped = UDRV_STOP_REMOVED;
 	return 0;

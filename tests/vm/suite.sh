@@ -17,6 +17,7 @@ for t in \
 	t_iobar \
 	t_subpage \
 	t_irq \
+	t_intstatus \
 	t_irqshare \
 	t_irqacc \
 	t_irqstorm \

@@ -556,7 +556,7 @@ static void do_int_fd(void)
 		FZF(struct udrv_int_fd, size, F_SIZE),
 		FZF(struct udrv_int_fd, hcard, F_HANDLE),
 		FZF(struct udrv_int_fd, fd, F_GEN),
-		FZF(struct udrv_int_fd, pad, F_PAD),
+		FZF(struct udrv_int_fd, flags, F_FLAGS),
 	};
 	struct udrv_int_fd r = { .size = sizeof(r) };
 	struct fz_card c;
@@ -566,6 +566,8 @@ static void do_int_fd(void)
 	if (!pick_card(&c, &ci, true))
 		return;
 	r.hcard = c.h;
+	if (fz_chance(2))	/* WD_IntWait's descriptor, the status */
+		r.flags = UDRV_INT_FD_STATUS;
 	fz_mutate(&r, f, 4, MUT);
 	ret = fz_ioctl(c.fd, UDRV_IOC_INT_FD, &r);
 	fz_count(OP_INT_FD, ret);
@@ -608,13 +610,20 @@ static void do_intfd_read(void)
 
 		poll(&p, 1, 1);
 	}
-	switch (fz_below(8)) {
+	switch (fz_below(10)) {
 	case 0:
 		r = read(fd, &n, 4);		/* too short */
 		break;
 	case 1:
 		r = read(fd, (void *)(uintptr_t)fz_bad_ptr(), 8);
 		break;
+	case 2: case 3: {
+		/* a status descriptor's size, with room for 0..19 values */
+		size_t len = sizeof(struct udrv_int_status) + 8 * fz_below(20);
+
+		r = read(fd, fz_scratch(len), len);
+		break;
+	}
 	default:
 		r = read(fd, &n, 8);
 		break;
