@@ -109,6 +109,37 @@ static void teardown(void)
 	WD_IntDisable(hwd, &in);
 }
 
+/* MSI, WD_IntWaitFd on a status descriptor: WD_IntWait's whole result */
+static int sfd = -1;
+
+static int setup_status_fd(void)
+{
+	if (setup_msi())
+		return -1;
+	sfd = WD_IntStatusFd(hwd, &in);
+	return sfd < 0 ? -1 : 0;
+}
+
+static unsigned long run_status_fd(unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		WDC_WriteAddr32(dev, 0, EDU_RAISE, 1);
+		if (WD_IntWaitFd(sfd, &in) || in.stopped)
+			break;
+		WDC_WriteAddr32(dev, 0, EDU_ACK, 1);
+	}
+	return i;
+}
+
+static void teardown_status_fd(void)
+{
+	WD_IntDisable(hwd, &in);
+	close(sfd);
+	sfd = -1;
+}
+
 static int setup_epoll(void)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -220,6 +251,8 @@ static const struct path {
 } paths[] = {
 	{ "udrv-intx-cmds-IntWait", setup_intx, run_intx_wait, teardown },
 	{ "udrv-msi-IntWait", setup_msi, run_msi_wait, teardown },
+	{ "udrv-msi-IntWaitFd", setup_status_fd, run_status_fd,
+	  teardown_status_fd },
 	{ "udrv-msi-IntFd-read", setup_fd, run_fd_read, teardown_fd },
 	{ "udrv-msi-IntFd-epoll", setup_epoll, run_epoll, teardown_epoll },
 	{ "udrv-msi-WDC_IntEnable-thread", setup_thread, run_thread,

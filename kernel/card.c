@@ -213,6 +213,8 @@ static void udrv_card_release(struct udrv_card *card, bool cleanup)
 	mutex_lock(&dev->lock);
 	list_del_init(&card->dev_node);
 	last = !--dev->owners;
+	if (last)
+		dev->master_kept = false;
 	mutex_unlock(&dev->lock);
 	/*
 	 * The cleanup commands stop the device for good: with a shared

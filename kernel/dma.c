@@ -90,6 +90,34 @@ static bool udrv_dma_translated(struct device *dev)
 	       dom->type != IOMMU_DOMAIN_BLOCKED;
 }
 
+static int udrv_dma_count_dev(struct device *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+/*
+ * Translated, by a domain no other device uses: with no buffer mapped the
+ * device can reach nothing there but what its MSIs target, so bus
+ * mastering may stay on between buffers (udrv_dev_update_master).  A
+ * group of several devices (aliases behind a bridge) shares one domain:
+ * there it could reach the others' buffers.
+ */
+static bool udrv_dma_isolated(struct device *dev)
+{
+	struct iommu_group *group;
+	unsigned int n = 0;
+
+	if (!udrv_dma_translated(dev))
+		return false;
+	group = iommu_group_get(dev);
+	if (!group)
+		return false;
+	iommu_group_for_each_dev(group, &n, udrv_dma_count_dev);
+	iommu_group_put(group);
+	return n == 1;
+}
+
 static int udrv_dma_account(struct udrv_dma *d, unsigned long npages)
 {
 	int ret;
@@ -173,7 +201,7 @@ static void udrv_dma_unmap_locked(struct udrv_dma *d)
 	udrv_dma_lines_release(&d->lines);
 	d->mapped = false;
 	/* Only the last buffer changes mastering: spare a config read. */
-	if (!--dev->dma_count)
+	if (!--dev->dma_count && !dev->master_kept)
 		udrv_dev_update_master(dev);
 }
 
@@ -384,6 +412,7 @@ static int udrv_dma_map(struct udrv_dma *d, size_t offset,
 {
 	struct udrv_dev *dev = d->dev;
 	struct device *ddev = &dev->pdev->dev;
+	bool isolated;
 	int ret;
 
 	/*
@@ -407,6 +436,8 @@ static int udrv_dma_map(struct udrv_dma *d, size_t offset,
 		if (ret)
 			return ret;
 	}
+	/* iommu_group_for_each_dev takes the group's mutex: not under ours */
+	isolated = !READ_ONCE(dev->master_kept) && udrv_dma_isolated(ddev);
 	mutex_lock(&dev->lock);
 	if (dev->gone || READ_ONCE(d->card->revoked)) {
 		ret = -EIO;
@@ -421,8 +452,10 @@ static int udrv_dma_map(struct udrv_dma *d, size_t offset,
 		goto out;
 	d->mapped = true;
 	list_add_tail(&d->dev_node, &dev->dmas);
-	if (dev->dma_count++ == 0)
+	if (dev->dma_count++ == 0 && !dev->master_kept) {
+		dev->master_kept = isolated;
 		udrv_dev_update_master(dev);
+	}
 	udrv_dma_list(d, list, cap, count);
 	if (d->contig && *count != 1) {
 		udrv_dma_unmap_locked(d);

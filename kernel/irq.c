@@ -67,7 +67,10 @@ struct udrv_irq *udrv_dev_irq(struct udrv_dev *dev)
 
 /*
  * Bus mastering is on exactly while the device has an owner and DMA
- * buffers or MSI/MSI-X (an MSI is a DMA write).  dev->lock held.
+ * buffers or MSI/MSI-X (an MSI is a DMA write), or, once it locked a
+ * buffer behind an IOMMU of its own, until its last owner goes: there the
+ * IOMMU, not the bit, keeps it from memory no buffer holds, and each
+ * switch costs a config write.  dev->lock held.
  */
 void udrv_dev_update_master(struct udrv_dev *dev)
 {
@@ -75,8 +78,8 @@ void udrv_dev_update_master(struct udrv_dev *dev)
 
 	if (dev->gone)
 		return;
-	if (dev->owners &&
-	    (dev->dma_count || (ui && ui->type != UDRV_INT_INTX)))
+	if (dev->owners && (dev->dma_count || dev->master_kept ||
+			    (ui && ui->type != UDRV_INT_INTX)))
 		pci_set_master(dev->pdev);
 	else
 		pci_clear_master(dev->pdev);

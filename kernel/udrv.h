@@ -68,6 +68,12 @@ struct udrv_dev {
 	/* interrupts, if enabled: set under lock, looked up under RCU */
 	struct udrv_irq __rcu *irq;
 	unsigned int dma_count;		/* DMA buffers of all owners */
+	/*
+	 * Bus mastering stays on until the last owner goes, buffers or not:
+	 * set at a DMA lock when an IOMMU domain of the device's own
+	 * translates its DMA (dma.c, udrv_dma_isolated).
+	 */
+	bool master_kept;
 	struct list_head dmas;		/* their udrv_dma, under lock */
 	bool intx_was_disabled;		/* at probe: restored at remove */
 	struct udrv_bar bar[UDRV_MAX_BARS];

@@ -5,7 +5,8 @@
  * IOVAs the agent returns, and a transfer programmed to memory that was
  * not locked does not reach it: the IOMMU faults and a canary page stays
  * intact.  The edu here has a 64-bit engine, so without an IOMMU the
- * same transfer would land on the canary.
+ * same transfer would land on the canary.  Bus mastering stays on from
+ * the first buffer until the owner closes the device.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +89,25 @@ int main(void)
 
 	WDC_DMABufUnlock(s);
 	WDC_DMABufUnlock(c);
-	WDC_PciDeviceClose(d);
+	/*
+	 * Behind an IOMMU domain of its own, bus mastering stays on between
+	 * buffers (the IOMMU keeps the device out; t_iotlb checks that an
+	 * unlocked buffer is out of reach at once) until the owner goes.
+	 */
+	{
+		WD_PCI_SLOT slot;
+		uint16_t cmd = 0;
+
+		WDC_PciReadCfg16(d, 0x04, &cmd);
+		tap_ok(cmd & 0x4, "bus mastering kept on with no buffer left (command 0x%04x)",
+		       cmd);
+		find_bound(EDU_VENDOR, EDU_DEVICE, &slot, 1);
+		WDC_PciDeviceClose(d);
+		cmd = 0xffff;
+		WD_PciConfigDump(WDC_GetWDHandle(), slot, 0x04, &cmd, 2, false);
+		tap_ok(!(cmd & 0x4), "... and off once the owner closed the device (command 0x%04x)",
+		       cmd);
+	}
 	WDC_DriverClose();
 	return tap_done();
 }
