@@ -248,9 +248,10 @@ kp-test-modules: module
 		UDRV_SYMVERS=$(KOUT)/Module.symvers OUT=$(KPT_OUT) ko
 
 # ---- the module on a real machine: modules_install, DKMS ----------------
-# The kernel release modprobe looks under, as KDIR records it.
-KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || \
-	       basename $$(dirname $(KDIR)))
+# The kernel release udrv.ko was built for (its vermagic), the directory
+# modprobe looks under: Debian's 6.1 headers record the upstream version in
+# include/config/kernel.release, not 6.1.0-N-cloud-amd64.
+KREL = $(shell modinfo -F vermagic $(KOUT)/udrv.ko 2>/dev/null | cut -d' ' -f1)
 INSTALL_MOD_PATH ?= $(DESTDIR)
 # Kbuild's own modules_install (it compresses as the kernel's config says:
 # .ko.xz on 6.12) into updates/, which modprobe prefers over the kernel's
