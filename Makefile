@@ -24,6 +24,9 @@
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
+# Outside PREFIX: systemd-udevd reads /usr/lib/udev/rules.d on every
+# layout (Debian's /lib/udev/rules.d only through the merged-/usr link).
+UDEVRULESDIR ?= /usr/lib/udev/rules.d
 DESTDIR   ?=
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -332,6 +335,18 @@ install: lib $(B)/bin/udrvctl
 		d=$(DESTDIR)$(PREFIX)/share/udrv/$$(basename $$(dirname $$s)); \
 		install -d $$d && install -m 0644 $$s $$d/; \
 	done
+	install -d $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(UDEVRULESDIR) \
+		$(DESTDIR)$(PREFIX)/share/doc/udrv/examples/modprobe.d \
+		$(DESTDIR)$(PREFIX)/share/doc/udrv/examples/modules-load.d
+	install -m 0644 docs/udrv.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+	install -m 0644 packaging/udev/70-udrv.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 0644 packaging/modprobe.d/udrv.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/udrv/examples/modprobe.d/
+	install -m 0644 packaging/modules-load.d/udrv.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/udrv/examples/modules-load.d/
+	@# The dynamic linker's cache, for programs linked with -ludrv; a
+	@# DESTDIR install is someone else's root (a package, a guest).
+	$(if $(DESTDIR),,ldconfig)
 
 clean:
 	rm -rf $(B)
