@@ -37,6 +37,7 @@ for t in \
 	t_kprace \
 	t_m32 \
 	t_wdport \
+	t_nonroot \
 	t_fuzz \
 	; do
 	run "$t"
