@@ -13,9 +13,20 @@
 #   make bench        register, interrupt and DMA benchmarks in the VM
 #   make install      PREFIX/DESTDIR: headers, libudrv, udrv.pc, udrvctl
 #                     with its man page and bash completion
+#                     udrv(7), the udev rule (UDEVRULESDIR), the
+#                     modprobe.d/modules-load.d examples; ldconfig
+#   make modules_install  udrv.ko (built by make module, same KDIR) into
+#                     INSTALL_MOD_PATH (default DESTDIR)/lib/modules/VER/updates,
+#                     then depmod for that kernel
+#   make dkms-src     the module's source tree with dkms.conf into
+#                     DESTDIR/usr/src/udrv-VERSION (builds on its own)
+#   make install-dkms dkms-src, then dkms add + dkms install (root)
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
+# Outside PREFIX: systemd-udevd reads /usr/lib/udev/rules.d on every
+# layout (Debian's /lib/udev/rules.d only through the merged-/usr link).
+UDEVRULESDIR ?= /usr/lib/udev/rules.d
 DESTDIR   ?=
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -52,7 +63,7 @@ KOUT  = $(B)/kmod/$(shell basename $$(dirname $(KDIR)))
 KMOD_VARS = UDRV_TOP=$(abspath .) UDRV_VERSION=$(VERSION) UDRV_WERROR=1
 
 .PHONY: all lib examples unit module kp-test-modules guest static check check-host check-vm check-debug demo bench \
-        install clean checkpatch
+        install clean checkpatch modules_install dkms-src install-dkms
 
 all: lib $(B)/bin/udrvctl examples unit
 
@@ -239,6 +250,42 @@ kp-test-modules: module
 	$(KPMK) KP=edu_kp SRCS="$(EDU_KP_SRCS)" KDIR=$(KDIR) \
 		UDRV_SYMVERS=$(KOUT)/Module.symvers OUT=$(KPT_OUT) ko
 
+# ---- the module on a real machine: modules_install, DKMS ----------------
+# The kernel release udrv.ko was built for (its vermagic), the directory
+# modprobe looks under: Debian's 6.1 headers record the upstream version in
+# include/config/kernel.release, not 6.1.0-N-cloud-amd64.
+KREL = $(shell modinfo -F vermagic $(KOUT)/udrv.ko 2>/dev/null | cut -d' ' -f1)
+INSTALL_MOD_PATH ?= $(DESTDIR)
+# Kbuild's own modules_install (it compresses as the kernel's config says:
+# .ko.xz on 6.12) into updates/, which modprobe prefers over the kernel's
+# own tree. Not signed: the distribution's key is not on the machine
+# (CONFIG_MODULE_SIG_ALL would only print sign-file errors); under Secure
+# Boot use DKMS, which signs with its own enrolled key. Kbuild skips depmod
+# without a System.map, which headers packages lack: depmod runs here.
+modules_install:
+	@test -f $(KOUT)/udrv.ko || { echo "no $(KOUT)/udrv.ko: run make module$(if $(filter command line,$(origin KDIR)), KDIR=$(KDIR)) first" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(abspath $(KOUT)) $(KMOD_VARS) INSTALL_MOD_DIR=updates \
+		INSTALL_MOD_PATH=$(abspath $(INSTALL_MOD_PATH)) CONFIG_MODULE_SIG_ALL= modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(abspath $(INSTALL_MOD_PATH))) $(KREL)
+
+# The source tree DKMS builds from: kernel/ flat, the headers it includes
+# and VERSION (kernel/Kbuild finds both there), dkms.conf.
+DKMS_SRC = $(DESTDIR)/usr/src/udrv-$(VERSION)
+dkms-src:
+	install -d $(DKMS_SRC)/include/uapi $(DKMS_SRC)/include/udrv $(DKMS_SRC)/common
+	install -m 0644 kernel/*.c kernel/*.h kernel/Kbuild $(DKMS_SRC)/
+	install -m 0644 include/uapi/udrv_abi.h $(DKMS_SRC)/include/uapi/
+	install -m 0644 include/udrv/*.h $(DKMS_SRC)/include/udrv/
+	install -m 0644 common/*.h $(DKMS_SRC)/common/
+	echo $(VERSION) > $(DKMS_SRC)/VERSION
+	sed 's|@VERSION@|$(VERSION)|g' packaging/dkms/dkms.conf.in > $(DKMS_SRC)/dkms.conf
+
+# For the running kernel, and every later one (dkms.conf: AUTOINSTALL).
+install-dkms: dkms-src
+	@test -z "$(DESTDIR)" || { echo "install-dkms registers with this machine's DKMS: no DESTDIR" >&2; exit 1; }
+	dkms status -m udrv -v $(VERSION) | grep -q . || dkms add -m udrv -v $(VERSION)
+	dkms install -m udrv -v $(VERSION)
+
 # ---- tests, demo, bench --------------------------------------------------
 check:
 	tests/run-all
@@ -288,6 +335,18 @@ install: lib $(B)/bin/udrvctl
 		d=$(DESTDIR)$(PREFIX)/share/udrv/$$(basename $$(dirname $$s)); \
 		install -d $$d && install -m 0644 $$s $$d/; \
 	done
+	install -d $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(UDEVRULESDIR) \
+		$(DESTDIR)$(PREFIX)/share/doc/udrv/examples/modprobe.d \
+		$(DESTDIR)$(PREFIX)/share/doc/udrv/examples/modules-load.d
+	install -m 0644 docs/udrv.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+	install -m 0644 packaging/udev/70-udrv.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 0644 packaging/modprobe.d/udrv.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/udrv/examples/modprobe.d/
+	install -m 0644 packaging/modules-load.d/udrv.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/udrv/examples/modules-load.d/
+	@# The dynamic linker's cache, for programs linked with -ludrv; a
+	@# DESTDIR install is someone else's root (a package, a guest).
+	$(if $(DESTDIR),,ldconfig)
 
 clean:
 	rm -rf $(B)

@@ -18,7 +18,10 @@ for f in usr/include/udrv/wd.h usr/include/udrv/wdc.h usr/include/udrv/kp.h \
 	 usr/include/udrv/udrv_abi.h usr/lib/libudrv.a usr/lib/libudrv.so.0 \
 	 usr/lib/pkgconfig/udrv.pc usr/bin/udrvctl usr/include/udrv/wdc_access.h \
 	 usr/share/udrv/kp.mk usr/share/man/man1/udrvctl.1 \
-	 usr/share/bash-completion/completions/udrvctl; do
+	 usr/share/bash-completion/completions/udrvctl \
+	 usr/share/man/man7/udrv.7 usr/lib/udev/rules.d/70-udrv.rules \
+	 usr/share/doc/udrv/examples/modprobe.d/udrv.conf \
+	 usr/share/doc/udrv/examples/modules-load.d/udrv.conf; do
 	test -e "$tmp/$f"
 	ok $? "installed $f"
 done
@@ -37,6 +40,24 @@ test -z "$missing"
 ok $? "udrvctl.1 has an entry for every command${missing:+ (missing:$missing)}"
 echo "$page" | grep -q "EXIT STATUS" && echo "$page" | grep -q "Usage  *error"
 ok $? "udrvctl.1 documents the exit statuses"
+
+warn=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$tmp/usr/share/man/man7/udrv.7" 2>&1)
+test -z "$warn"
+ok $? "udrv.7 renders without warnings${warn:+: $warn}"
+# The udev rule: the node, the group, the mode (tests/vm/t_install.sh
+# shows the real udevd applying it).
+rule=$(grep -v '^#' "$tmp/usr/lib/udev/rules.d/70-udrv.rules")
+case $rule in *'KERNEL=="udrv"'*'GROUP="udrv"'*'MODE="0660"'*) rc=0 ;; *) rc=1 ;; esac
+ok $rc "70-udrv.rules: KERNEL==\"udrv\", GROUP=\"udrv\", MODE=\"0660\" ($rule)"
+# The examples are examples: nothing in them is active as installed.
+active=$(grep -hv '^#' "$tmp"/usr/share/doc/udrv/examples/*/udrv.conf | grep -v '^$')
+test -z "$active"
+ok $? "modprobe.d and modules-load.d examples are all comments${active:+ ($active)}"
+# ldconfig runs after a real install only, never into a DESTDIR.
+make -n -s -C "$top" install PREFIX=/usr DESTDIR= | grep -qx 'ldconfig'
+ok $? "make install without DESTDIR runs ldconfig"
+! make -n -s -C "$top" install PREFIX=/usr DESTDIR="$tmp/x" | grep -q 'ldconfig'
+ok $? "make install DESTDIR=... does not"
 
 # Bash completion, sourced from where it is installed, against a fake sysfs.
 comp() {	# comp WORD...: the completions of the last word

@@ -38,6 +38,7 @@ for t in \
 	t_kprace \
 	t_m32 \
 	t_wdport \
+	t_nonroot \
 	t_fuzz \
 	; do
 	run "$t"
@@ -52,6 +53,10 @@ run_sample edu_dma
 run t_edu_kp.sh
 # The Python binding (the guest's Python: tests/run-vm boots with --python)
 run t_python.sh
+# udrv as installed on a machine (tests/run-vm boots with --install):
+# modprobe from updates/, the real udevd's group rule, edu_demo as a
+# group member; it reloads udrv.ko, so it comes after everything else.
+run t_install.sh
 
 # Last: with nothing held any more, the module unloads.
 if rmmod udrv; then
