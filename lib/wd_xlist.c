@@ -22,11 +22,19 @@
 
 #define XC_SLOTS	8
 
-/* The fields that say what a command does; `data` is not among them */
+/*
+ * The fields that say what a command does, as three words: addr, then
+ * bar and cmd, then bytes and options (wd.c asserts WD_TRANSFER's layout
+ * is udrv_xfer's); `data`, the fourth word, carries the values.
+ */
 struct xc_key {
-	uint64_t addr;
-	uint32_t bar, cmd, bytes, options;
+	uint64_t w[3];
 };
+
+static void key_of(struct xc_key *k, const WD_TRANSFER *t)
+{
+	memcpy(k->w, t, sizeof(k->w));
+}
 
 struct xc_slot {
 	int hwd;
@@ -47,58 +55,76 @@ static uint64_t xc_tick;
 
 static bool key_eq(const struct xc_key *k, const WD_TRANSFER *t)
 {
-	return k->addr == t->addr && k->bar == t->bar && k->cmd == t->cmd &&
-	       k->bytes == t->bytes && k->options == t->options;
+	struct xc_key c;
+
+	key_of(&c, t);
+	return !((k->w[0] ^ c.w[0]) | (k->w[1] ^ c.w[1]) | (k->w[2] ^ c.w[2]));
 }
 
-static uint64_t key_mix(uint64_t h, const WD_TRANSFER *t)
+static uint64_t list_hash(const WD_TRANSFER *t, uint32_t n)
 {
-	h = (h ^ t->addr) * 0x100000001b3ULL;
-	h = (h ^ ((uint64_t)t->cmd << 32 | t->bar)) * 0x100000001b3ULL;
-	return (h ^ ((uint64_t)t->options << 32 | t->bytes)) * 0x100000001b3ULL;
-}
-
-static bool xc_same(const struct xc_slot *s, int hwd, uint32_t hcard,
-		    const WD_TRANSFER *t, uint32_t n, uint64_t hash)
-{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	struct xc_key c;
 	uint32_t i;
 
-	if (s->n != n || s->hash != hash || s->hwd != hwd ||
-	    s->hcard != hcard)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!key_eq(&s->key[i], &t[i]))
-			return false;
-	return true;
+	for (i = 0; i < n; i++) {
+		key_of(&c, &t[i]);
+		h = (h ^ c.w[0]) * 0x100000001b3ULL;
+		h = (h ^ c.w[1]) * 0x100000001b3ULL;
+		h = (h ^ c.w[2]) * 0x100000001b3ULL;
+	}
+	return h;
 }
 
 /*
- * The slot of these commands, or NULL; *hash gets the list's hash.  One
- * pass both hashes the list and compares it with the slot used last
- * (the common case: one list in a loop); others are compared only when
- * their hash is equal.
+ * Differences ORed together, four commands a turn, one test at the end:
+ * this runs on every call, and under emulation each branch taken costs
+ * far more than the loads and XORs.
+ */
+static bool keys_eq(const struct xc_slot *s, const WD_TRANSFER *t, uint32_t n)
+{
+	const struct xc_key *k = s->key;
+	struct xc_key c[4];
+	uint64_t d = 0;
+	uint32_t i = 0, j;
+
+	for (; i + 4 <= n; i += 4) {
+		memcpy(c[0].w, &t[i], sizeof(c[0].w));
+		memcpy(c[1].w, &t[i + 1], sizeof(c[1].w));
+		memcpy(c[2].w, &t[i + 2], sizeof(c[2].w));
+		memcpy(c[3].w, &t[i + 3], sizeof(c[3].w));
+		for (j = 0; j < 4; j++)
+			d |= (k[i + j].w[0] ^ c[j].w[0]) |
+			     (k[i + j].w[1] ^ c[j].w[1]) |
+			     (k[i + j].w[2] ^ c[j].w[2]);
+	}
+	for (; i < n; i++)
+		d |= !key_eq(&k[i], &t[i]);
+	return !d;
+}
+
+/*
+ * The slot of these commands, or NULL.  The slot found last is compared
+ * first, without hashing (the common case: one list in a loop); the
+ * others only when their hash is the list's.
  */
 static struct xc_slot *xc_find(int hwd, uint32_t hcard, const WD_TRANSFER *t,
-			       uint32_t n, uint64_t *hash)
+			       uint32_t n)
 {
-	struct xc_slot *last = xc_last;
-	const struct xc_key *k;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	bool eq;
+	struct xc_slot *s = xc_last;
+	uint64_t h;
 	uint32_t i;
 
-	eq = last && last->n == n && last->hwd == hwd && last->hcard == hcard;
-	k = eq ? last->key : NULL;
-	for (i = 0; i < n; i++) {
-		h = key_mix(h, &t[i]);
-		eq = eq && key_eq(&k[i], &t[i]);
+	if (s && s->n == n && s->hwd == hwd && s->hcard == hcard &&
+	    keys_eq(s, t, n))
+		return s;
+	h = list_hash(t, n);
+	for (i = 0; i < XC_SLOTS; i++) {
+		s = &xc[i];
+		if (s != xc_last && s->n == n && s->hash == h &&
+		    s->hwd == hwd && s->hcard == hcard && keys_eq(s, t, n))
+			return s;
 	}
-	*hash = h;
-	if (eq)
-		return last;
-	for (i = 0; i < XC_SLOTS; i++)
-		if (&xc[i] != last && xc_same(&xc[i], hwd, hcard, t, n, h))
-			return &xc[i];
 	return NULL;
 }
 
@@ -147,14 +173,13 @@ bool udrv_xlist_run_cached(int hwd, uint32_t hcard, WD_TRANSFER *t,
 {
 	struct udrv_xlist_run r;
 	struct xc_slot *s;
-	uint64_t hash;
 	uint32_t i;
 	int err;
 
 	if (!n || n > UDRV_MAX_MULTI)
 		return false;
 	pthread_mutex_lock(&xc_lock);
-	s = xc_find(hwd, hcard, t, n, &hash);
+	s = xc_find(hwd, hcard, t, n);
 	if (s && !s->prepared && !xc_prepare(s, t)) {
 		/* Refused now although it ran before: the card went, or
 		 * the agent's limits; the ordinary path says which. */
@@ -218,15 +243,11 @@ void udrv_xlist_note(int hwd, uint32_t hcard, const WD_TRANSFER *t,
 	key = malloc(n * sizeof(*key));
 	if (!key)
 		return;
-	for (i = 0; i < n; i++) {
-		key[i].addr = t[i].addr;
-		key[i].bar = t[i].bar;
-		key[i].cmd = t[i].cmd;
-		key[i].bytes = t[i].bytes;
-		key[i].options = t[i].options;
-	}
+	for (i = 0; i < n; i++)
+		key_of(&key[i], &t[i]);
+	hash = list_hash(t, n);
 	pthread_mutex_lock(&xc_lock);
-	if (xc_find(hwd, hcard, t, n, &hash)) {
+	if (xc_find(hwd, hcard, t, n)) {
 		/* Another thread noted it meanwhile */
 		pthread_mutex_unlock(&xc_lock);
 		free(key);
@@ -257,4 +278,98 @@ void udrv_xlist_forget(int hwd, uint32_t hcard)
 		    (!hcard || xc[i].hcard == hcard))
 			xc_drop(&xc[i], false);
 	pthread_mutex_unlock(&xc_lock);
+}
+
+/* ---- the explicit calls ------------------------------------------------ */
+
+uint32_t WD_MultiTransferPrepare(int hWD, uint32_t hCard, const WD_TRANSFER *t,
+				 uint32_t n, WD_TRANSFER_LIST *list)
+{
+	struct udrv_xlist_prepare p;
+	int err;
+
+	if (list)
+		memset(list, 0, sizeof(*list));
+	if (hWD < 0)
+		return udrv_bad_hwd(__func__, hWD);
+	if (!hCard)
+		return udrv_bad_hcard(__func__);
+	if (!t)
+		return udrv_null_arg(__func__, "t");
+	if (!list)
+		return udrv_null_arg(__func__, "list");
+	if (!n || n > UDRV_MAX_MULTI)
+		return udrv_fail(n ? WD_INSUFFICIENT_RESOURCES : WD_INVALID_PARAMETER,
+				 "%s: %u commands (1 to %u)", __func__, n,
+				 UDRV_MAX_MULTI);
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.hcard = hCard;
+	p.num = n;
+	p.cmds = (uintptr_t)t;
+	err = udrv_ioctl(hWD, UDRV_IOC_XLIST_PREPARE, &p);
+	if (err == ENOSPC)
+		return udrv_ioctl_fail(err, "%s: card %u: the handle holds %u lists or %u commands already (WD_MultiTransferFree some)",
+				       __func__, hCard, UDRV_MAX_XLISTS,
+				       UDRV_MAX_XLIST_CMDS);
+	if (err == EFAULT || err == EBADF || err == ENOMEM || err == EIO)
+		return udrv_ioctl_fail(err, "%s: card %u", __func__, hCard);
+	if (err)
+		return udrv_ioctl_fail(err, "%s: command %u of %u (BAR%u offset 0x%llx; block commands cannot be prepared)",
+				       __func__, p.failed, n, t[p.failed].bar,
+				       (unsigned long long)t[p.failed].addr);
+	list->hCard = hCard;
+	list->handle = p.handle;
+	list->serial = p.serial;
+	list->num = n;
+	return WD_STATUS_SUCCESS;
+}
+
+uint32_t WD_MultiTransferRun(int hWD, const WD_TRANSFER_LIST *list,
+			     WD_TRANSFER *t)
+{
+	struct udrv_xlist_run r;
+	int err;
+
+	if (hWD < 0)
+		return udrv_bad_hwd(__func__, hWD);
+	if (!list)
+		return udrv_null_arg(__func__, "list");
+	if (!t)
+		return udrv_null_arg(__func__, "t");
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.handle = list->handle;
+	r.serial = list->serial;
+	r.num = list->num;
+	r.cmds = (uintptr_t)t;
+	err = udrv_ioctl(hWD, UDRV_IOC_XLIST_RUN, &r);
+	if (err == ESTALE)
+		return udrv_ioctl_fail(err, "%s: list %u is not prepared on this handle (freed, or its card unregistered)",
+				       __func__, list->handle);
+	if (err)
+		return udrv_ioctl_fail(err, "%s: list %u: %s", __func__,
+				       list->handle,
+				       r.done ? "the commands ran, the values read could not be stored" :
+						"nothing ran");
+	return WD_STATUS_SUCCESS;
+}
+
+uint32_t WD_MultiTransferFree(int hWD, WD_TRANSFER_LIST *list)
+{
+	struct udrv_xlist_free f;
+	int err;
+
+	if (hWD < 0)
+		return udrv_bad_hwd(__func__, hWD);
+	if (!list)
+		return udrv_null_arg(__func__, "list");
+	memset(&f, 0, sizeof(f));
+	f.size = sizeof(f);
+	f.handle = list->handle;
+	f.serial = list->serial;
+	err = udrv_ioctl(hWD, UDRV_IOC_XLIST_FREE, &f);
+	memset(list, 0, sizeof(*list));
+	return err ? udrv_ioctl_fail(err, "%s: list %u", __func__, f.handle) :
+		     WD_STATUS_SUCCESS;
 }

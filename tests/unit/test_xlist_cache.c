@@ -319,6 +319,51 @@ static void test_many_lists(void)
 	ok(k <= 8, "the agent holds at most the cache's 8 lists (%u)", k);
 }
 
+static void test_explicit(void)
+{
+	WD_TRANSFER t[4];
+	WD_TRANSFER_LIST l, copy;
+	uint32_t k;
+	bool good = true;
+
+	fill(t, 4);
+	is_status(WD_MultiTransferPrepare(HWD, HCARD, t, 4, &l),
+		  WD_STATUS_SUCCESS, "WD_MultiTransferPrepare");
+	ok(l.hCard == HCARD && l.num == 4 && l.handle && l.serial,
+	   "... fills the list");
+	reset_counts();
+	for (k = 0; k < 3; k++) {
+		fill(t, 4);
+		good &= WD_MultiTransferRun(HWD, &l, t) == WD_STATUS_SUCCESS &&
+			values_ok(t, 4);
+	}
+	ok(good && counts(0, 0, 3), "3 runs: values read, one ioctl each");
+	t[1].addr = 0x80;
+	t[1].data.qw = 0;
+	WD_MultiTransferRun(HWD, &l, t);
+	ok(t[1].data.dw == REG(4),
+	   "a run runs the prepared commands, not the array's");
+	copy = l;
+	is_status(WD_MultiTransferFree(HWD, &l), WD_STATUS_SUCCESS,
+		  "WD_MultiTransferFree");
+	ok(l.handle == 0 && l.serial == 0, "... clears the list");
+	is_status(WD_MultiTransferRun(HWD, &copy, t), WD_INVALID_HANDLE,
+		  "a copy of the freed list is refused");
+	ok(err_has("not prepared"), "... saying so");
+	is_status(WD_MultiTransferFree(HWD, &copy), WD_INVALID_HANDLE,
+		  "freeing it again is refused");
+	is_status(WD_MultiTransferPrepare(HWD, HCARD, t, 0, &l),
+		  WD_INVALID_PARAMETER, "prepare of 0 commands");
+	is_status(WD_MultiTransferPrepare(HWD, HCARD, t, UDRV_MAX_MULTI + 1, &l),
+		  WD_INSUFFICIENT_RESOURCES, "prepare of 4097 commands");
+	is_status(WD_MultiTransferPrepare(HWD, HCARD, NULL, 1, &l),
+		  WD_INVALID_PARAMETER, "prepare without commands");
+	is_status(WD_MultiTransferPrepare(HWD, 0, t, 1, &l),
+		  WD_INVALID_HANDLE, "prepare without a card");
+	is_status(WD_MultiTransferRun(HWD, NULL, t), WD_INVALID_PARAMETER,
+		  "run without a list");
+}
+
 int main(void)
 {
 	udrv_test_ioctl = fake;
@@ -327,5 +372,6 @@ int main(void)
 	test_agent_dropped();
 	test_blocks_not_cached();
 	test_many_lists();
+	test_explicit();
 	return tap_done();
 }

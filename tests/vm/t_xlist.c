@@ -478,6 +478,36 @@ static void test_cache(void)
 		   "changed to a misaligned offset: refused as before");
 }
 
+static void test_explicit(void)
+{
+	WD_TRANSFER t[5];
+	WD_TRANSFER_LIST l, copy;
+	uint32_t k;
+	bool good = true;
+
+	mixed(t, 0);
+	if (!tap_status(WD_MultiTransferPrepare(fd, hcard, t, 5, &l),
+			WD_STATUS_SUCCESS, "WD_MultiTransferPrepare"))
+		return;
+	for (k = 0; k < 3; k++) {
+		mixed(t, 0xabc0 + k);
+		if (WD_MultiTransferRun(fd, &l, t) || t[1].data.dw != ~(0xabc0 + k) ||
+		    t[2].data.dw != EDU_ID)
+			good = false;
+	}
+	tap_ok(good, "WD_MultiTransferRun 3 times: each write seen by the next read");
+	copy = l;
+	tap_status(WD_MultiTransferFree(fd, &l), WD_STATUS_SUCCESS,
+		   "WD_MultiTransferFree");
+	tap_status(WD_MultiTransferRun(fd, &copy, t), WD_INVALID_HANDLE,
+		   "a copy of the freed list: WD_INVALID_HANDLE");
+	t[2].addr = 2;
+	tap_status(WD_MultiTransferPrepare(fd, hcard, t, 5, &l),
+		   WD_BAD_ALIGNMENT, "prepare of a misaligned command");
+	tap_ok(strstr(WDC_GetLastErrStr(), "command 2 of 5") != NULL,
+	       "... the message names it: %s", WDC_GetLastErrStr());
+}
+
 static void test_removed(WD_PCI_SLOT slot)
 {
 	struct udrv_xlist_prepare p;
@@ -530,6 +560,7 @@ int main(void)
 	test_kill(slots[1]);
 	test_races(slots[1]);
 	test_cache();
+	test_explicit();
 	test_removed(slots[1]);
 	WD_Close(fd);
 	WDC_DriverClose();
