@@ -60,13 +60,11 @@ uint32_t udrv_check_card_call(const char *fn, int hWD, uint32_t hCard,
 
 /*
  * WD_MultiTransfer's cache: runs t[] as a prepared list if it has one for
- * these commands (true: *done and *status are the call's result); false:
- * take the ordinary path, then note the list if it ran without error.
+ * these commands, or prepares it if seen before (true: *done and *status
+ * are the call's result); false: take the ordinary path.
  */
 bool udrv_xlist_run_cached(int hwd, uint32_t hcard, WD_TRANSFER *t,
 			   uint32_t n, uint32_t *done, uint32_t *status);
-void udrv_xlist_note(int hwd, uint32_t hcard, const WD_TRANSFER *t,
-		     uint32_t n);
 /* The agent dropped the lists of card hcard (0: the handle is closed) */
 void udrv_xlist_forget(int hwd, uint32_t hcard);
 

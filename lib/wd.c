@@ -612,7 +612,6 @@ uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
 				       (unsigned long long)t[sum].addr);
 	if (err)
 		return udrv_ioctl_fail(err, "WD_MultiTransfer");
-	udrv_xlist_note(hWD, hCard, t, n);
 	return WD_STATUS_SUCCESS;
 }
 

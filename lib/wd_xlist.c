@@ -7,8 +7,9 @@
  * the checks, here and in the agent, on every call.  The agent can check
  * a list once and keep it (UDRV_IOC_XLIST_PREPARE); a run then only moves
  * the data.  This cache does that behind WD_MultiTransfer: a list seen
- * once (and run without error) is remembered by its commands - every field
- * but `data`, which carries the values - and prepared when seen again;
+ * once is remembered by its hash, and prepared when seen again (the
+ * agent checks it); it is then kept with its commands - every field but
+ * `data`, which carries the values -
  * from then on a call whose commands are equal, field by field, to the
  * remembered ones runs the prepared list.  Any other list, a list with
  * block commands or a run the agent refuses (list gone with its card,
@@ -50,6 +51,17 @@ struct xc_slot {
 
 static pthread_mutex_t xc_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct xc_slot xc[XC_SLOTS];
+/*
+ * Lists seen once (missed): only their hash, so that a list used once
+ * costs no copy; seen again, they are prepared.  A collision only
+ * prepares the list at hand, which is checked and keyed as any other.
+ */
+static struct xc_cand {
+	int hwd;
+	uint32_t hcard, n;	/* n 0: free */
+	uint64_t hash;
+} xc_cand[XC_SLOTS];
+static uint32_t xc_cand_next;
 static struct xc_slot *xc_last;	/* the slot found last */
 static uint64_t xc_tick;
 
@@ -61,9 +73,10 @@ static bool key_eq(const struct xc_key *k, const WD_TRANSFER *t)
 	return !((k->w[0] ^ c.w[0]) | (k->w[1] ^ c.w[1]) | (k->w[2] ^ c.w[2]));
 }
 
-static uint64_t list_hash(const WD_TRANSFER *t, uint32_t n)
+/* The list's hash; *blocks: it has a block (string) command */
+static uint64_t list_hash(const WD_TRANSFER *t, uint32_t n, bool *blocks)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0xcbf29ce484222325ULL, cmds = 0;
 	struct xc_key c;
 	uint32_t i;
 
@@ -72,7 +85,9 @@ static uint64_t list_hash(const WD_TRANSFER *t, uint32_t n)
 		h = (h ^ c.w[0]) * 0x100000001b3ULL;
 		h = (h ^ c.w[1]) * 0x100000001b3ULL;
 		h = (h ^ c.w[2]) * 0x100000001b3ULL;
+		cmds |= c.w[1];		/* bar | cmd << 32 */
 	}
+	*blocks = (cmds >> 32) & UDRV_CMD_STRING;
 	return h;
 }
 
@@ -109,7 +124,7 @@ static bool keys_eq(const struct xc_slot *s, const WD_TRANSFER *t, uint32_t n)
  * others only when their hash is the list's.
  */
 static struct xc_slot *xc_find(int hwd, uint32_t hcard, const WD_TRANSFER *t,
-			       uint32_t n)
+			       uint32_t n, uint64_t *hash, bool *blocks)
 {
 	struct xc_slot *s = xc_last;
 	uint64_t h;
@@ -118,7 +133,8 @@ static struct xc_slot *xc_find(int hwd, uint32_t hcard, const WD_TRANSFER *t,
 	if (s && s->n == n && s->hwd == hwd && s->hcard == hcard &&
 	    keys_eq(s, t, n))
 		return s;
-	h = list_hash(t, n);
+	h = list_hash(t, n, blocks);
+	*hash = h;
 	for (i = 0; i < XC_SLOTS; i++) {
 		s = &xc[i];
 		if (s != xc_last && s->n == n && s->hash == h &&
@@ -151,21 +167,65 @@ static void xc_drop(struct xc_slot *s, bool agent)
 		xc_last = NULL;
 }
 
-static bool xc_prepare(struct xc_slot *s, const WD_TRANSFER *t)
+static struct xc_cand *cand_find(int hwd, uint32_t hcard, uint32_t n,
+				  uint64_t hash)
+{
+	uint32_t i;
+
+	for (i = 0; i < XC_SLOTS; i++)
+		if (xc_cand[i].n == n && xc_cand[i].hash == hash &&
+		    xc_cand[i].hwd == hwd && xc_cand[i].hcard == hcard)
+			return &xc_cand[i];
+	return NULL;
+}
+
+static void cand_add(int hwd, uint32_t hcard, uint32_t n, uint64_t hash)
+{
+	struct xc_cand *c = &xc_cand[xc_cand_next++ % XC_SLOTS];
+
+	c->hwd = hwd;
+	c->hcard = hcard;
+	c->n = n;
+	c->hash = hash;
+}
+
+/* Prepares t[] in a free or the least recently used slot; NULL if refused */
+static struct xc_slot *xc_prepare(int hwd, uint32_t hcard, const WD_TRANSFER *t,
+				  uint32_t n, uint64_t hash)
 {
 	struct udrv_xlist_prepare p;
+	struct xc_slot *s = NULL;
+	struct xc_key *key;
+	uint32_t i;
 
+	key = malloc(n * sizeof(*key));
+	if (!key)
+		return NULL;
+	for (i = 0; i < n; i++)
+		key_of(&key[i], &t[i]);
 	memset(&p, 0, sizeof(p));
 	p.size = sizeof(p);
-	p.hcard = s->hcard;
-	p.num = s->n;
+	p.hcard = hcard;
+	p.num = n;
 	p.cmds = (uintptr_t)t;
-	if (udrv_ioctl(s->hwd, UDRV_IOC_XLIST_PREPARE, &p))
-		return false;
+	/* Refused: a bad command, the card gone, the agent's limits */
+	if (udrv_ioctl(hwd, UDRV_IOC_XLIST_PREPARE, &p)) {
+		free(key);
+		return NULL;
+	}
+	for (i = 0; i < XC_SLOTS; i++)
+		if (!s || (s->n && (!xc[i].n || xc[i].used < s->used)))
+			s = &xc[i];
+	xc_drop(s, true);
+	s->hwd = hwd;
+	s->hcard = hcard;
+	s->n = n;
+	s->hash = hash;
+	s->key = key;
 	s->prepared = true;
 	s->handle = p.handle;
 	s->serial = p.serial;
-	return true;
+	return s;
 }
 
 bool udrv_xlist_run_cached(int hwd, uint32_t hcard, WD_TRANSFER *t,
@@ -173,20 +233,25 @@ bool udrv_xlist_run_cached(int hwd, uint32_t hcard, WD_TRANSFER *t,
 {
 	struct udrv_xlist_run r;
 	struct xc_slot *s;
+	struct xc_cand *c;
+	uint64_t hash = 0;
+	bool blocks = false;
 	uint32_t i;
 	int err;
 
 	if (!n || n > UDRV_MAX_MULTI)
 		return false;
 	pthread_mutex_lock(&xc_lock);
-	s = xc_find(hwd, hcard, t, n);
-	if (s && !s->prepared && !xc_prepare(s, t)) {
-		/* Refused now although it ran before: the card went, or
-		 * the agent's limits; the ordinary path says which. */
-		xc_drop(s, false);
-		s = NULL;
+	s = xc_find(hwd, hcard, t, n, &hash, &blocks);
+	if (!s && !blocks) {
+		c = cand_find(hwd, hcard, n, hash);
+		if (!c)
+			cand_add(hwd, hcard, n, hash);
+		else
+			s = xc_prepare(hwd, hcard, t, n, hash), c->n = 0;
 	}
 	if (!s) {
+		/* The ordinary path runs it and says what is wrong, if anything */
 		pthread_mutex_unlock(&xc_lock);
 		return false;
 	}
@@ -221,51 +286,13 @@ bool udrv_xlist_run_cached(int hwd, uint32_t hcard, WD_TRANSFER *t,
 	pthread_mutex_lock(&xc_lock);
 	for (i = 0; i < XC_SLOTS; i++)
 		if (xc[i].n && xc[i].hwd == hwd && xc[i].prepared &&
-		    xc[i].handle == r.handle && xc[i].serial == r.serial)
+		    xc[i].handle == r.handle && xc[i].serial == r.serial) {
+			/* Seen before: prepared again at the next call */
+			cand_add(hwd, hcard, n, xc[i].hash);
 			xc_drop(&xc[i], err != ESTALE);
+		}
 	pthread_mutex_unlock(&xc_lock);
 	return false;
-}
-
-void udrv_xlist_note(int hwd, uint32_t hcard, const WD_TRANSFER *t,
-		     uint32_t n)
-{
-	struct xc_slot *s = NULL;
-	struct xc_key *key;
-	uint64_t hash;
-	uint32_t i;
-
-	if (!n || n > UDRV_MAX_MULTI)
-		return;
-	for (i = 0; i < n; i++)
-		if (t[i].cmd & UDRV_CMD_STRING)
-			return;	/* blocks are not prepared */
-	key = malloc(n * sizeof(*key));
-	if (!key)
-		return;
-	for (i = 0; i < n; i++)
-		key_of(&key[i], &t[i]);
-	hash = list_hash(t, n);
-	pthread_mutex_lock(&xc_lock);
-	if (xc_find(hwd, hcard, t, n)) {
-		/* Another thread noted it meanwhile */
-		pthread_mutex_unlock(&xc_lock);
-		free(key);
-		return;
-	}
-	for (i = 0; i < XC_SLOTS; i++) {
-		/* A free slot, else the least recently used */
-		if (!s || (s->n && (!xc[i].n || xc[i].used < s->used)))
-			s = &xc[i];
-	}
-	xc_drop(s, true);
-	s->hwd = hwd;
-	s->hcard = hcard;
-	s->n = n;
-	s->hash = hash;
-	s->key = key;
-	s->used = ++xc_tick;
-	pthread_mutex_unlock(&xc_lock);
 }
 
 void udrv_xlist_forget(int hwd, uint32_t hcard)
@@ -273,10 +300,14 @@ void udrv_xlist_forget(int hwd, uint32_t hcard)
 	uint32_t i;
 
 	pthread_mutex_lock(&xc_lock);
-	for (i = 0; i < XC_SLOTS; i++)
+	for (i = 0; i < XC_SLOTS; i++) {
 		if (xc[i].n && xc[i].hwd == hwd &&
 		    (!hcard || xc[i].hcard == hcard))
 			xc_drop(&xc[i], false);
+		if (xc_cand[i].hwd == hwd &&
+		    (!hcard || xc_cand[i].hcard == hcard))
+			xc_cand[i].n = 0;
+	}
 	pthread_mutex_unlock(&xc_lock);
 }
 
