@@ -245,10 +245,12 @@ bool udrv_xlist_run_cached(int hwd, uint32_t hcard, WD_TRANSFER *t,
 	s = xc_find(hwd, hcard, t, n, &hash, &blocks);
 	if (!s && !blocks) {
 		c = cand_find(hwd, hcard, n, hash);
-		if (!c)
+		if (!c) {
 			cand_add(hwd, hcard, n, hash);
-		else
-			s = xc_prepare(hwd, hcard, t, n, hash), c->n = 0;
+		} else {
+			s = xc_prepare(hwd, hcard, t, n, hash);
+			c->n = 0;	/* prepared, or refused: not again */
+		}
 	}
 	if (!s) {
 		/* The ordinary path runs it and says what is wrong, if anything */
