@@ -254,6 +254,7 @@ long udrv_ioctl_unregister(struct udrv_file *uf, void __user *arg)
 		 pci_name(card->dev->pdev), u.hcard);
 	/* Its Kernel PlugIn handles close before its cleanup commands run */
 	udrv_kp_close_card(uf, card);
+	udrv_xlist_release(uf, card);
 	udrv_card_release(card, card->cleanup_options & UDRV_CLEANUP_FORCE);
 	return 0;
 }

@@ -52,6 +52,7 @@ static int udrv_open(struct inode *inode, struct file *file)
 	xa_init(&uf->dmas);
 	xa_init_flags(&uf->kps, XA_FLAGS_ALLOC1);
 	xa_init_flags(&uf->events, XA_FLAGS_ALLOC1);
+	xa_init_flags(&uf->xlists, XA_FLAGS_ALLOC1);
 	uf->mapping = file->f_mapping;
 	/*
 	 * Privilege is the opener's, as for any device node: a descriptor
@@ -71,8 +72,10 @@ static int udrv_release(struct inode *inode, struct file *file)
 	udrv_event_release_file(uf);
 	/* Kernel PlugIns first: their funcClose may still use the cards. */
 	udrv_kp_release_file(uf);
+	udrv_xlist_release(uf, NULL);
 	udrv_file_release_cards(uf);
 	xa_destroy(&uf->events);
+	xa_destroy(&uf->xlists);
 	xa_destroy(&uf->kps);
 	xa_destroy(&uf->cards);
 	xa_destroy(&uf->dmas);
@@ -175,6 +178,12 @@ static long udrv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return udrv_ioctl_debug_dump(uf, uarg);
 	case UDRV_IOC_DEBUG_ADD:
 		return udrv_ioctl_debug_add(uf, uarg);
+	case UDRV_IOC_XLIST_PREPARE:
+		return udrv_ioctl_xlist_prepare(uf, uarg);
+	case UDRV_IOC_XLIST_RUN:
+		return udrv_ioctl_xlist_run(uf, uarg);
+	case UDRV_IOC_XLIST_FREE:
+		return udrv_ioctl_xlist_free(uf, uarg);
 	}
 	/* Right magic and number but another size: an ABI mismatch. */
 	if (_IOC_TYPE(cmd) == UDRV_IOC_MAGIC && _IOC_NR(cmd) <= UDRV_IOC_LAST_NR)
@@ -232,6 +241,7 @@ static int __init udrv_init(void)
 {
 	int ret;
 
+	udrv_xlist_init();
 	ret = udrv_dbg_init();
 	if (ret)
 		return ret;

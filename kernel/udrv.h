@@ -112,6 +112,11 @@ struct udrv_file {
 	u32 kp_next;			/* for cyclic handle allocation */
 	struct xarray events;		/* event registrations (event.c) */
 	u64 dbg_seq;			/* next debug record (debug.c) */
+	/* prepared transfer lists (xlist.c): changed under sem (write) */
+	struct xarray xlists;
+	unsigned int num_xlists;
+	u32 xlist_cmds;			/* their commands together */
+	u32 xlist_next;			/* for cyclic handle allocation */
 };
 
 /* irq.c */
@@ -221,6 +226,13 @@ void udrv_xfer_chunk(struct udrv_dev *dev, const struct udrv_xfer *x,
 		     u64 done, u8 *buf, u32 len);
 long udrv_ioctl_transfer(struct udrv_file *uf, void __user *arg);
 long udrv_ioctl_multi_transfer(struct udrv_file *uf, void __user *arg);
+
+/* xlist.c */
+void udrv_xlist_init(void);
+long udrv_ioctl_xlist_prepare(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_xlist_run(struct udrv_file *uf, void __user *arg);
+long udrv_ioctl_xlist_free(struct udrv_file *uf, void __user *arg);
+void udrv_xlist_release(struct udrv_file *uf, struct udrv_card *card);
 
 /* protect.c */
 void udrv_protect_init(struct udrv_dev *dev);

@@ -56,6 +56,18 @@ uint32_t udrv_null_arg(const char *fn, const char *what);
 uint32_t udrv_check_card_call(const char *fn, int hWD, uint32_t hCard,
 			      const void *arg, const char *what);
 
+/* ---- prepared transfer lists (wd_xlist.c) ------------------------------ */
+
+/*
+ * WD_MultiTransfer's cache: runs t[] as a prepared list if it has one for
+ * these commands, or prepares it if seen before (true: *done and *status
+ * are the call's result); false: take the ordinary path.
+ */
+bool udrv_xlist_run_cached(int hwd, uint32_t hcard, WD_TRANSFER *t,
+			   uint32_t n, uint32_t *done, uint32_t *status);
+/* The agent dropped the lists of card hcard (0: the handle is closed) */
+void udrv_xlist_forget(int hwd, uint32_t hcard);
+
 /* ---- debug monitor (wd_debug.c) ----------------------------------------- */
 
 /* WD_DebugAdd of a user-mode Kernel PlugIn (kp.h), on the library's handle */

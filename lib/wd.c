@@ -171,6 +171,7 @@ void WD_Close(int hWD)
 	if (hWD < 0)
 		return;
 	udrv_dma_forget(hWD, 0);	/* the agent frees the buffers */
+	udrv_xlist_forget(hWD, 0);	/* and the prepared lists */
 	close(hWD);
 }
 
@@ -405,8 +406,10 @@ uint32_t WD_CardUnregister(int hWD, uint32_t hCard)
 	u.hcard = hCard;
 	err = udrv_ioctl(hWD, UDRV_IOC_UNREGISTER, &u);
 	/* The card's DMA buffers went with it (or were gone already). */
-	if (!err || err == EBADF)
+	if (!err || err == EBADF) {
 		udrv_dma_forget(hWD, hCard);
+		udrv_xlist_forget(hWD, hCard);
+	}
 	return err ? udrv_ioctl_fail(err, "WD_CardUnregister: card %u", hCard) :
 		     WD_STATUS_SUCCESS;
 }
@@ -574,6 +577,12 @@ uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
 		return udrv_bad_hcard(__func__);
 	if (n && !t)
 		return udrv_null_arg(__func__, "t");
+	/* A list the agent checked already: equal commands, no checks here */
+	if (udrv_xlist_run_cached(hWD, hCard, t, n, &sum, &st)) {
+		if (done)
+			*done = sum;
+		return st;
+	}
 	for (i = 0; i < n; i++) {
 		st = check_xfer(__func__, &t[i], i, true);
 		if (st)

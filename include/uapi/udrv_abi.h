@@ -30,7 +30,8 @@
  *    the count of interrupts the KP handled in int_wait.
  * 5: plug-and-play events (event register, pull, unregister).
  * 6: the debug monitor (debug set, dump, add).
- * 7: the interrupt status descriptor (int_fd flags, UDRV_INT_FD_STATUS).
+ * 7: the interrupt status descriptor (int_fd flags, UDRV_INT_FD_STATUS);
+ *    prepared transfer lists (xlist prepare, run, free).
  */
 #define UDRV_ABI_VERSION	7
 
@@ -199,6 +200,53 @@ struct udrv_multi_transfer {
 	__u32 num;		/* in, <= UDRV_MAX_MULTI */
 	__u32 done;		/* out: commands that completed */
 	__u64 cmds;		/* user pointer to struct udrv_xfer[num] */
+};
+
+/*
+ * Prepared transfer lists.  UDRV_IOC_XLIST_PREPARE checks a list of scalar
+ * commands once, with the checks of MULTI_TRANSFER, and keeps it for the
+ * card; UDRV_IOC_XLIST_RUN then runs it as MULTI_TRANSFER would, reading
+ * only the write commands' data from `cmds` and writing back only the
+ * values read.  A list belongs to the file and the card it was prepared
+ * for: it goes at XLIST_FREE, at the card's unregister and at the file's
+ * release; a removed device's runs fail with EIO.  `serial` names one
+ * list for the module's lifetime: a run or free naming a handle whose
+ * list is gone, or that now holds another list, fails with ESTALE.
+ */
+#define UDRV_MAX_XLISTS		64	/* prepared lists per open file */
+#define UDRV_MAX_XLIST_CMDS	16384	/* their commands together, per file */
+
+/* UDRV_IOC_XLIST_PREPARE: no string commands; `data` is not looked at */
+struct udrv_xlist_prepare {
+	__u32 size;
+	__u32 hcard;
+	__u32 num;		/* 1..UDRV_MAX_MULTI */
+	__u32 failed;		/* out, on a refused command: its index */
+	__u64 cmds;		/* user pointer to struct udrv_xfer[num] */
+	__u64 serial;		/* out */
+	__u32 handle;		/* out */
+	__u32 pad;
+};
+
+/*
+ * UDRV_IOC_XLIST_RUN: all commands or none.  On failure `done` says which:
+ * num if they ran but the values read could not be written back (EFAULT),
+ * else 0 and the device was not touched.
+ */
+struct udrv_xlist_run {
+	__u32 size;
+	__u32 handle;
+	__u64 serial;
+	__u32 num;		/* the prepared list's, checked */
+	__u32 done;		/* out, on failure only */
+	__u64 cmds;		/* user pointer to struct udrv_xfer[num] */
+};
+
+/* UDRV_IOC_XLIST_FREE */
+struct udrv_xlist_free {
+	__u32 size;
+	__u32 handle;
+	__u64 serial;
 };
 
 /* UDRV_IOC_CLEANUP_SETUP: replaces the card's cleanup list (num 0 clears). */
@@ -552,7 +600,10 @@ struct udrv_debug_add {
 #define UDRV_IOC_DEBUG_SET	_IOWR(UDRV_IOC_MAGIC, 0x18, struct udrv_debug_set)
 #define UDRV_IOC_DEBUG_DUMP	_IOWR(UDRV_IOC_MAGIC, 0x19, struct udrv_debug_dump)
 #define UDRV_IOC_DEBUG_ADD	_IOW(UDRV_IOC_MAGIC, 0x1a, struct udrv_debug_add)
-#define UDRV_IOC_LAST_NR	0x1a
+#define UDRV_IOC_XLIST_PREPARE	_IOWR(UDRV_IOC_MAGIC, 0x1b, struct udrv_xlist_prepare)
+#define UDRV_IOC_XLIST_RUN	_IOWR(UDRV_IOC_MAGIC, 0x1c, struct udrv_xlist_run)
+#define UDRV_IOC_XLIST_FREE	_IOW(UDRV_IOC_MAGIC, 0x1d, struct udrv_xlist_free)
+#define UDRV_IOC_LAST_NR	0x1d
 
 /*
  * Errors: each ioctl returns 0 or one of these negative errnos, which the
@@ -593,6 +644,9 @@ struct udrv_debug_add {
  *   EMFILE    too many DMA buffers on this file      -> WD_INSUFFICIENT_RESOURCES
  *   EPERM     also: DEBUG_SET or DEBUG_DUMP without CAP_SYS_ADMIN
  *   E2BIG     also: DEBUG_ADD text over UDRV_DEBUG_TEXT - 1 bytes
+ *   ESTALE    prepared list handle unknown on this file, freed, or its
+ *             card unregistered                      -> WD_INVALID_HANDLE
+ *   ENOSPC    also: XLIST_PREPARE over UDRV_MAX_XLISTS or UDRV_MAX_XLIST_CMDS
  *   EOVERFLOW pages[] too small: num_pages says how many are needed, nothing
  *             stays locked                           -> WD_INSUFFICIENT_RESOURCES
  */

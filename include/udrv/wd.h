@@ -196,6 +196,28 @@ uint32_t WD_MultiTransfer(int hWD, uint32_t hCard, WD_TRANSFER *t, uint32_t n,
 			  uint32_t *done);
 #endif
 
+/*
+ * A prepared transfer list (udrv's addition): the agent checks the
+ * commands once and keeps them; a run moves only the data.  Held by
+ * value: a copy of a freed list is refused (WD_INVALID_HANDLE), it never
+ * runs another list.
+ */
+typedef struct {
+	uint32_t hCard;
+	uint32_t handle;	/* the agent's */
+	uint64_t serial;	/* never repeats while udrv.ko is loaded */
+	uint32_t num;		/* commands */
+	uint32_t reserved;
+} WD_TRANSFER_LIST;
+
+#ifndef UDRV_WD_TYPES_ONLY
+uint32_t WD_MultiTransferPrepare(int hWD, uint32_t hCard, const WD_TRANSFER *t,
+				 uint32_t n, WD_TRANSFER_LIST *list);
+uint32_t WD_MultiTransferRun(int hWD, const WD_TRANSFER_LIST *list,
+			     WD_TRANSFER *t);
+uint32_t WD_MultiTransferFree(int hWD, WD_TRANSFER_LIST *list);
+#endif
+
 /* interrupts */
 typedef struct {
 	uint32_t hInterrupt;

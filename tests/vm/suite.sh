@@ -27,6 +27,7 @@ for t in \
 	t_dmamap \
 	t_dmaoverlap \
 	t_race \
+	t_xlist \
 	t_unbind \
 	t_cfg \
 	t_bridge \

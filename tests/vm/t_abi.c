@@ -47,6 +47,9 @@ static const struct {
 	IOC(UDRV_IOC_DMA_UNLOCK, udrv_dma_op),
 	IOC(UDRV_IOC_DMA_SYNC, udrv_dma_op),
 	IOC(UDRV_IOC_DMA_MASK, udrv_dma_mask),
+	IOC(UDRV_IOC_XLIST_PREPARE, udrv_xlist_prepare),
+	IOC(UDRV_IOC_XLIST_RUN, udrv_xlist_run),
+	IOC(UDRV_IOC_XLIST_FREE, udrv_xlist_free),
 #undef IOC
 };
 

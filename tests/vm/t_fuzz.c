@@ -262,6 +262,8 @@ int main(void)
 	key(OP_REGISTER, NULL);
 	key(OP_TRANSFER, NULL);
 	key(OP_MULTI, NULL);
+	key(OP_XLIST_PREPARE, "xfer");
+	key(OP_XLIST_RUN, "xfer");
 	key(OP_INT_ENABLE, NULL);
 	tap_ok(fz_st->ok[OP_INT_WAIT] + fz_st->ok[OP_INTFD_READ] > 0,
 	       "an interrupt was received: INT_WAIT ok %lu, read(int fd) ok %lu",

@@ -194,6 +194,118 @@ static void do_multi(void)
 	fz_count(OP_MULTI, fz_ioctl(c.fd, UDRV_IOC_MULTI_TRANSFER, &m));
 }
 
+/*
+ * Prepared lists: a few per process, with the commands they were made of
+ * (a run passes them again, data and all: the writes' data is what the
+ * safety filter saw).  Lists die with their card or file behind the
+ * table's back; runs and frees of those must fail with ESTALE.
+ */
+#define FZ_MAX_XLISTS 8
+#define FZ_XLIST_CMDS 64
+static struct {
+	bool used;
+	int fd;
+	uint32_t h, num;
+	uint64_t serial;
+	struct udrv_xfer cmds[FZ_XLIST_CMDS];
+} xlists[FZ_MAX_XLISTS];
+
+static void do_xlist_prepare(void)
+{
+	static const struct fz_field f[] = {
+		FZF(struct udrv_xlist_prepare, size, F_SIZE),
+		FZF(struct udrv_xlist_prepare, hcard, F_HANDLE),
+		FZF(struct udrv_xlist_prepare, num, F_COUNT),
+		FZF(struct udrv_xlist_prepare, cmds, F_PTR_IN),
+		FZF(struct udrv_xlist_prepare, pad, F_PAD),
+	};
+	struct udrv_xlist_prepare p = { .size = sizeof(p) };
+	uint32_t n = fz_below(FZ_XLIST_CMDS) + 1;
+	struct udrv_xfer *x = fz_cmds(n);
+	struct fz_card c;
+	long ret;
+	int i;
+
+	if (!pick_card(&c, NULL, false))
+		return;
+	p.hcard = c.h;
+	p.num = fill_cmds(x, n, &c, false);
+	p.cmds = (uintptr_t)x;
+	fz_mutate(&p, f, 5, MUT);
+	fz_make_safe(x, n, ro(c.fd));
+	ret = fz_ioctl(c.fd, UDRV_IOC_XLIST_PREPARE, &p);
+	fz_count(OP_XLIST_PREPARE, ret);
+	if (ret || p.num != n)
+		return;
+	fz_lock();
+	i = (int)fz_below(FZ_MAX_XLISTS);
+	xlists[i].used = true;	/* the entry it replaces is leaked: fine */
+	xlists[i].fd = c.fd;
+	xlists[i].h = p.handle;
+	xlists[i].serial = p.serial;
+	xlists[i].num = n;
+	memcpy(xlists[i].cmds, x, n * sizeof(*x));
+	fz_unlock();
+}
+
+static bool pick_xlist(struct udrv_xlist_run *r, int *fd, struct udrv_xfer *x)
+{
+	int i = (int)fz_below(FZ_MAX_XLISTS);
+	bool used;
+
+	fz_lock();
+	used = xlists[i].used;
+	if (used) {
+		*fd = xlists[i].fd;
+		r->handle = xlists[i].h;
+		r->serial = xlists[i].serial;
+		r->num = xlists[i].num;
+		memcpy(x, xlists[i].cmds, r->num * sizeof(*x));
+	}
+	fz_unlock();
+	return used;
+}
+
+static void do_xlist_run(void)
+{
+	static const struct fz_field f[] = {
+		FZF(struct udrv_xlist_run, size, F_SIZE),
+		FZF(struct udrv_xlist_run, handle, F_HANDLE),
+		FZF(struct udrv_xlist_run, serial, F_GEN),
+		FZF(struct udrv_xlist_run, num, F_COUNT),
+		FZF(struct udrv_xlist_run, cmds, F_PTR_OUT),
+	};
+	struct udrv_xlist_run r = { .size = sizeof(r) };
+	struct udrv_xfer *x = fz_cmds(FZ_XLIST_CMDS);
+	int fd;
+
+	if (!pick_xlist(&r, &fd, x))
+		return;
+	r.cmds = (uintptr_t)x;
+	fz_mutate(&r, f, 5, MUT);
+	fz_count(OP_XLIST_RUN, fz_ioctl(fd, UDRV_IOC_XLIST_RUN, &r));
+}
+
+static void do_xlist_free(void)
+{
+	static const struct fz_field f[] = {
+		FZF(struct udrv_xlist_free, size, F_SIZE),
+		FZF(struct udrv_xlist_free, handle, F_HANDLE),
+		FZF(struct udrv_xlist_free, serial, F_GEN),
+	};
+	struct udrv_xlist_free fr = { .size = sizeof(fr) };
+	struct udrv_xlist_run r;
+	struct udrv_xfer *x = fz_cmds(FZ_XLIST_CMDS);
+	int fd;
+
+	if (!pick_xlist(&r, &fd, x))
+		return;
+	fr.handle = r.handle;
+	fr.serial = r.serial;
+	fz_mutate(&fr, f, 3, MUT);
+	fz_count(OP_XLIST_FREE, fz_ioctl(fd, UDRV_IOC_XLIST_FREE, &fr));
+}
+
 static void do_cleanup(void)
 {
 	static const struct fz_field f[] = {
@@ -882,6 +994,8 @@ static const struct weighted steps[] = {
 	{ fz_event_unregister, 2, "event" },
 	{ fz_debug_set, 1, "debug" }, { fz_debug_dump, 2, "debug" },
 	{ fz_debug_add, 2, "debug" },
+	{ do_xlist_prepare, 3, "xfer" }, { do_xlist_run, 6, "xfer" },
+	{ do_xlist_free, 2, "xfer" },
 };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
