@@ -355,4 +355,4 @@ clean:
 # are intermediate to make: keep them, or every run rebuilds them.
 .SECONDARY:
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
