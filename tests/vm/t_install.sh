@@ -45,8 +45,19 @@ ok $? "the harness's udrv.ko unloaded and removed"
 # The real udevd, started as Debian's initramfs does, before the module
 # so that it sees the device appear.
 mkdir -p /run && mount -t tmpfs tmpfs /run
-/lib/systemd/systemd-udevd --daemon >/tmp/udevd.log 2>&1
-ok $? "systemd-udevd --daemon ($(/usr/bin/udevadm --version 2>&1))"
+# udevd hears of devices through a netlink socket: a kernel built without
+# networking (make check-debug's) cannot run it.  That is the kernel's
+# build, not the install: skip udevd there and apply the rule's effect by
+# hand, so that the access checks below still run.
+udevd=1
+[ -e /proc/net/netlink ] || udevd=0
+skip() { n=$((n + 1)); echo "ok $n - t_install: $1 # SKIP kernel without CONFIG_NET (no netlink): udevd cannot run"; }
+if [ $udevd = 1 ]; then
+	/lib/systemd/systemd-udevd --daemon >/tmp/udevd.log 2>&1
+	ok $? "systemd-udevd --daemon ($(/usr/bin/udevadm --version 2>&1))"
+else
+	skip "systemd-udevd --daemon"
+fi
 
 out=$(/sbin/modprobe -v udrv 2>&1)
 rc=$?
@@ -59,10 +70,15 @@ got=$(cat /sys/module/udrv/srcversion 2>/dev/null)
 test "$path" = "$ko" && test -n "$got" && test "$got" = "$want"
 ok $? "modinfo -n udrv is $path; the loaded module's srcversion $got is that file's"
 
-/usr/bin/udevadm settle
-mode=$(stat -c '%U:%G %a' /dev/udrv 2>&1)
-test "$mode" = "root:udrv 660"
-ok $? "udevd applied 70-udrv.rules: /dev/udrv is $mode"
+if [ $udevd = 1 ]; then
+	/usr/bin/udevadm settle
+	mode=$(stat -c '%U:%G %a' /dev/udrv 2>&1)
+	test "$mode" = "root:udrv 660"
+	ok $? "udevd applied 70-udrv.rules: /dev/udrv is $mode"
+else
+	chgrp udrv /dev/udrv && chmod 0660 /dev/udrv
+	skip "udevd applied 70-udrv.rules (applied by hand: chgrp udrv, chmod 0660)"
+fi
 
 # Devices with driver_override=udrv (the harness's --bind) were bound
 # again as the module registered its driver.
@@ -83,6 +99,10 @@ case $out in *"group udrv"*) ;; *) rc=0 ;; esac
 test $rc -ne 0
 ok $? "bob's edu_demo fails naming the group: $out"
 
-/usr/bin/udevadm control --exit
-ok $? "udevd stopped"
+if [ $udevd = 1 ]; then
+	/usr/bin/udevadm control --exit
+	ok $? "udevd stopped"
+else
+	skip "udevd stopped"
+fi
 done_
