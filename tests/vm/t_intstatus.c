@@ -25,15 +25,6 @@
 
 static int hwd;
 
-static void setup_intr(WD_INTERRUPT *in, WD_TRANSFER *cmds, uint32_t n,
-		       uint32_t options)
-{
-	memset(in, 0, sizeof(*in));
-	in->cmds = cmds;
-	in->num_cmds = n;
-	in->options = options;
-}
-
 /* Raises and waits until the agent counted it, without consuming it. */
 static bool raise_counted(WDC_DEVICE_HANDLE a, WD_INTERRUPT *in, uint32_t bit)
 {

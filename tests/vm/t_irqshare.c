@@ -36,15 +36,6 @@
 static int hwd;
 static unsigned int gsi;
 
-static void setup_intr(WD_INTERRUPT *in, WD_TRANSFER *cmds, uint32_t n,
-		       uint32_t options)
-{
-	memset(in, 0, sizeof(*in));
-	in->cmds = cmds;
-	in->num_cmds = n;
-	in->options = options;
-}
-
 /* The count so far, without consuming or taking copied values. */
 static uint32_t count_of(const WD_INTERRUPT *in)
 {

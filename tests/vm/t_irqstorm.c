@@ -30,15 +30,6 @@
 
 static int hwd;
 
-static void setup_intr(WD_INTERRUPT *in, WD_TRANSFER *cmds, uint32_t n,
-		       uint32_t options)
-{
-	memset(in, 0, sizeof(*in));
-	in->cmds = cmds;
-	in->num_cmds = n;
-	in->options = options;
-}
-
 static void test_msi_storm(WDC_DEVICE_HANDLE a)
 {
 	WD_TRANSFER cmds[2];

@@ -169,6 +169,15 @@ void edu_ack_cmds(WD_TRANSFER *c, uint32_t mask)
 	c[2].data.dw = 0xffffffff;
 }
 
+void setup_intr(WD_INTERRUPT *in, WD_TRANSFER *cmds, uint32_t n,
+		uint32_t options)
+{
+	memset(in, 0, sizeof(*in));
+	in->cmds = cmds;
+	in->num_cmds = n;
+	in->options = options;
+}
+
 bool proc_interrupts_has(const char *what)
 {
 	char line[512];

@@ -47,6 +47,9 @@ int sysfs_write(const char *path, const char *val);
  * write all ones to the acknowledge register (0x64).
  */
 void edu_ack_cmds(WD_TRANSFER *c, uint32_t mask);
+/* A WD_INTERRUPT for WD_IntEnable: these commands and options, all else 0 */
+void setup_intr(WD_INTERRUPT *in, WD_TRANSFER *cmds, uint32_t n,
+		uint32_t options);
 #define EDU_VENDOR	0x1234
 #define EDU_DEVICE	0x11e8
 
