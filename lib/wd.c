@@ -956,7 +956,6 @@ uint32_t WD_IntWaitFd(int fd, WD_INTERRUPT *intr)
 		struct udrv_int_status s;
 		uint64_t vals[UDRV_MAX_INT_CMDS];
 	} r;
-	struct udrv_int_wait w;
 	uint32_t i, room = 0;
 	ssize_t got;
 
@@ -985,14 +984,12 @@ uint32_t WD_IntWaitFd(int fd, WD_INTERRUPT *intr)
 		if ((t->cmd & UDRV_CMD_XFER) && !(t->cmd & UDRV_CMD_WRITE))
 			memcpy(&t->data, &r.vals[i], sizeof(r.vals[i]));
 	}
-	memset(&w, 0, sizeof(w));
-	w.count = r.s.count;
-	w.lost = r.s.lost;
-	w.stopped = r.s.stopped;
-	w.last_message = r.s.last_message;
-	w.vectors = r.s.vectors;
-	w.enabled_type = r.s.enabled_type;
-	w.kp_count = r.s.kp_count;
-	int_result(intr, &w);
+	intr->count = r.s.count;
+	intr->lost = r.s.lost;
+	intr->stopped = r.s.stopped;
+	intr->last_message = r.s.last_message;
+	intr->vectors = r.s.vectors;
+	intr->enabled_type = r.s.enabled_type;
+	intr->kp_count = r.s.kp_count;
 	return WD_STATUS_SUCCESS;
 }
