@@ -24,10 +24,13 @@ run() {
 		echo "not ok - $1: no such program in the guest"
 		return
 	fi
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	# Through tee, so that the output still streams to the console (a hang
 	# shows how far the program got); the status comes back through a file.
 	{ "$@"; echo $? >/tmp/suite-run.rc; } 2>&1 | tee /tmp/suite-run.out
 	rc=$(cat /tmp/suite-run.rc 2>/dev/null)
+	# Its time, as a TAP comment: where the suite's minutes go.
+	echo "# $1: $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
 	if [ "$rc" = 0 ]; then
 		echo "ok - $1 exited 0"
 	else
