@@ -10,7 +10,7 @@
 #                     debug kernel (vm/debug-kernel: built once per machine,
 #                     ~8 min, then cached); ends with "N passed, N failed"
 #   make demo         boots the VM with edu and runs the sample driver
-#   make bench        register, interrupt and DMA benchmarks in the VM
+#   make bench        register, interrupt, DMA and scale benchmarks in the VM
 #   make install      PREFIX/DESTDIR: headers, libudrv, udrv.pc, udrvctl
 #                     with its man page and bash completion
 #                     udrv(7), the udev rule (UDEVRULESDIR), the
@@ -313,6 +313,7 @@ bench:
 	bench/run-irq
 	bench/run-dma
 	bench/run-kp
+	bench/run-scale
 
 checkpatch:
 	tools/checkpatch/run

@@ -15,8 +15,12 @@
 # (an integer; other lines are comments); the peers and the module time 5
 # rounds of N round trips after a warm-up of N/10 and give the median.  The
 # module's rate is read from /sys/bus/pci/devices/BDF/pingpong_rate and
-# printed the same way.  The end
-# is a markdown table with each rate's ratio to uio and to kernel.
+# printed the same way.
+# The paths run round-robin: IRQ_ROUNDS (default 3) cycles of udrv, udrv-kp,
+# uio, vfio, kernel, so that a slow spell of the host (TCG shares its cores)
+# falls on every path alike instead of on whichever ran during it.  The end
+# is a markdown table: each path's median over the cycles, its min-max, and
+# the median's ratio to uio and to kernel.
 #
 # Booted by bench/run-irq as: vm/run --iommu --no-bind
 #   --modules uio_pci_generic,vfio-pci,vfio_iommu_type1 --add edu_pingpong.ko
@@ -54,64 +58,75 @@ run() {
 	fi
 }
 
-# --- udrv -----------------------------------------------------------------
-if command -v bench_irq_udrv >/dev/null 2>&1; then
-	say "udrv: udrvctl bind $bdf; bench_irq_udrv $N"
-	if udrvctl bind "$bdf" >/tmp/irq-out 2>&1 && [ "$(driver_of)" = udrv ]; then
-		run udrv bench_irq_udrv "$N"
-		# The same device, its interrupts handled in a Kernel PlugIn
-		if command -v bench_irq_kp >/dev/null 2>&1 &&
-			insmod /lib/udrv/edu_kp.ko; then
-			say "udrv-kp: edu_kp.ko; bench_irq_kp $N"
-			run udrv-kp bench_irq_kp "$N"
-			grep '^LATENCY ' /tmp/irq-out >>/tmp/irq-latency
-			rmmod edu_kp || fail "rmmod edu_kp"
+# one_round: every path once, in a fixed order.
+one_round() {
+	# --- udrv -----------------------------------------------------------------
+	if command -v bench_irq_udrv >/dev/null 2>&1; then
+		say "udrv: udrvctl bind $bdf; bench_irq_udrv $N"
+		if udrvctl bind "$bdf" >/tmp/irq-out 2>&1 && [ "$(driver_of)" = udrv ]; then
+			run udrv bench_irq_udrv "$N"
+			# The same device, its interrupts handled in a Kernel PlugIn
+			if command -v bench_irq_kp >/dev/null 2>&1 &&
+				insmod /lib/udrv/edu_kp.ko; then
+				say "udrv-kp: edu_kp.ko; bench_irq_kp $N"
+				run udrv-kp bench_irq_kp "$N"
+				grep "^LATENCY " /tmp/irq-out >/tmp/irq-latency
+				rmmod edu_kp || fail "rmmod edu_kp"
+			else
+				fail "udrv-kp: bench_irq_kp or edu_kp.ko missing"
+			fi
 		else
-			fail "udrv-kp: bench_irq_kp or edu_kp.ko missing"
+			cat /tmp/irq-out
+			fail "udrvctl bind $bdf (driver: $(driver_of))"
 		fi
 	else
-		cat /tmp/irq-out
-		fail "udrvctl bind $bdf (driver: $(driver_of))"
+		say "udrv: bench_irq_udrv is not in PATH: skipped"
 	fi
-else
-	say "udrv: bench_irq_udrv is not in PATH: skipped"
-fi
 
-# --- uio_pci_generic --------------------------------------------------------
-say "uio: uio_pci_generic (INTx); irq_uio $bdf $N"
-rebind uio_pci_generic && run uio irq_uio "$bdf" "$N"
+	# --- uio_pci_generic --------------------------------------------------------
+	say "uio: uio_pci_generic (INTx); irq_uio $bdf $N"
+	rebind uio_pci_generic && run uio irq_uio "$bdf" "$N"
 
-# --- vfio-pci ---------------------------------------------------------------
-say "vfio: vfio-pci (MSI, eventfd); irq_vfio $bdf $N"
-rebind vfio-pci && run vfio irq_vfio "$bdf" "$N"
+	# --- vfio-pci ---------------------------------------------------------------
+	say "vfio: vfio-pci (MSI, eventfd); irq_vfio $bdf $N"
+	rebind vfio-pci && run vfio irq_vfio "$bdf" "$N"
 
-# --- bare kernel --------------------------------------------------------------
-ko=${IRQ_KO:-$(command -v edu_pingpong.ko)}
-say "kernel: edu_pingpong.ko (MSI, in-kernel handler); round_trips=$N"
-if [ -z "$ko" ] || [ ! -f "$ko" ]; then
-	fail "kernel: edu_pingpong.ko not found (vm/run --add it, or set IRQ_KO)"
-elif ! insmod "$ko" round_trips="$N"; then
-	fail "kernel: insmod $ko failed"
-else
-	if rebind edu_pingpong && rate=$(cat "$dev/pingpong_rate") &&
-		[ "${rate:-0}" -gt 0 ]; then
-		say "kernel: $(cat "$dev/pingpong_round_trips") round trips in" \
-			"$(cat "$dev/pingpong_elapsed_ns") ns (median of 5 rounds)"
-		echo "RESULT kernel $rate" | tee -a "$RES"
+	# --- bare kernel --------------------------------------------------------------
+	ko=${IRQ_KO:-$(command -v edu_pingpong.ko)}
+	say "kernel: edu_pingpong.ko (MSI, in-kernel handler); round_trips=$N"
+	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
+		fail "kernel: edu_pingpong.ko not found (vm/run --add it, or set IRQ_KO)"
+	elif ! insmod "$ko" round_trips="$N"; then
+		fail "kernel: insmod $ko failed"
 	else
-		fail "kernel: no rate from edu_pingpong"
-		dmesg | grep edu_pingpong | tail -n 3
+		if rebind edu_pingpong && rate=$(cat "$dev/pingpong_rate") &&
+			[ "${rate:-0}" -gt 0 ]; then
+			say "kernel: $(cat "$dev/pingpong_round_trips") round trips in" \
+				"$(cat "$dev/pingpong_elapsed_ns") ns (median of 5 rounds)"
+			echo "RESULT kernel $rate" | tee -a "$RES"
+		else
+			fail "kernel: no rate from edu_pingpong"
+			dmesg | grep edu_pingpong | tail -n 3
+		fi
+		# Exercise the module's remove path too.
+		[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
+		echo >"$dev/driver_override"
+		rmmod edu_pingpong || fail "rmmod edu_pingpong"
 	fi
-	# Exercise the module's remove path too.
-	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind"
-	echo >"$dev/driver_override"
-	rmmod edu_pingpong || fail "rmmod edu_pingpong"
-fi
+}
+
+ROUNDS=${IRQ_ROUNDS:-3}
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	say "cycle $r of $ROUNDS"
+	one_round
+	r=$((r + 1))
+done
 
 # --- table ------------------------------------------------------------------
 echo
-echo "| path | mechanism | interrupts/s | vs uio | vs kernel |"
-echo "|---|---|---:|---:|---:|"
+echo "| path | mechanism | interrupts/s (median) | min-max over the cycles | vs uio | vs kernel |"
+echo "|---|---|---:|---:|---:|---:|"
 awk '
 function desc(n) {
 	if (n == "uio") return "uio_pci_generic: INTx, read() /dev/uioN, unmask by config write"
@@ -122,19 +137,48 @@ function desc(n) {
 	return ""
 }
 function ratio(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
-{ name[NR] = $2; rate[NR] = $3; by[$2] = $3 }
-END {
-	for (i = 1; i <= NR; i++)
-		printf "| %s | %s | %d | %s | %s |\n", name[i], desc(name[i]),
-		    rate[i], ratio(rate[i], by["uio"]), ratio(rate[i], by["kernel"])
-	for (i = 1; i <= NR; i++)
-		if (name[i] ~ /^udrv-/ && name[i] != "udrv-kp" && rate[i] > best) {
-			best = rate[i]
-			bname = name[i]
+# median of the k rates of name n (k small: insertion sort)
+function median(n,    i, j, k, t, v) {
+	k = cnt[n]
+	for (i = 1; i <= k; i++) v[i] = r[n, i]
+	for (i = 2; i <= k; i++)
+		for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+			t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
 		}
-	if (by["udrv-kp"] > 0 && best > 0)
+	lo[n] = v[1]; hi[n] = v[k]
+	return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+}
+{
+	if (!($2 in cnt)) order[++names] = $2
+	r[$2, ++cnt[$2]] = $3
+}
+END {
+	for (i = 1; i <= names; i++) med[order[i]] = median(order[i])
+	for (i = 1; i <= names; i++) {
+		n = order[i]
+		printf "| %s | %s | %d | %d-%d (%d) | %s | %s |\n", n, desc(n),
+		    med[n], lo[n], hi[n], cnt[n], ratio(med[n], med["uio"]),
+		    ratio(med[n], med["kernel"])
+	}
+	for (i = 1; i <= names; i++)
+		if (order[i] ~ /^udrv-/ && order[i] != "udrv-kp" && med[order[i]] > best) {
+			best = med[order[i]]
+			bname = order[i]
+		}
+	if (med["udrv-kp"] > 0 && best > 0)
 		printf "\nKernel PlugIn vs the best user-mode path (%s): %.2fx; vs the bare module: %s\n",
-		    bname, by["udrv-kp"] / best, ratio(by["udrv-kp"], by["kernel"])
+		    bname, med["udrv-kp"] / best, ratio(med["udrv-kp"], med["kernel"])
+	if (med["vfio"] > 0) {
+		printf "\nEach udrv path against VFIO, cycle by cycle (the same cycle, minutes apart at most):\n"
+		for (i = 1; i <= names; i++) {
+			n = order[i]
+			if (n !~ /^udrv/) continue
+			line = ""
+			for (c = 1; c <= cnt[n] && c <= cnt["vfio"]; c++)
+				line = line sprintf(" %.2f", r[n, c] / r["vfio", c])
+			printf "- %s:%s\n", n, line
+		}
+	}
 }' "$RES"
 if [ -s /tmp/irq-latency ]; then
 	echo
