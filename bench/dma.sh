@@ -15,9 +15,11 @@
 # buffers madvise(MADV_NOHUGEPAGE)d (4 KiB pages only; DMA_NOTHP=0 in the
 # environment skips this second pass).
 # Every program prints "RESULT <name> <microseconds>" lines (medians; other
-# lines are comments); the end is two markdown tables per THP mode: the
-# lock + unlock times with the ratio udrv/vfio, then ns per page and the
-# lock/unlock split.
+# lines are comments).  The paths run round-robin, DMA_CYCLES (default 3)
+# cycles of udrv then VFIO, so that a slow spell of the host falls on both
+# sides alike; each figure is the median over the cycles.  The end is two
+# markdown tables per THP mode: the lock + unlock times with the ratio
+# udrv/vfio, then ns per page and the lock/unlock split.
 #
 # Booted by bench/run-dma as: vm/run --iommu --memory 2G --no-bind
 #   --modules vfio-pci,vfio_iommu_type1
@@ -60,32 +62,48 @@ modes=thp
 [ "${DMA_NOTHP:-1}" = 1 ] && modes="thp nothp"
 flag() { [ "$1" = nothp ] && echo --no-thp; }
 
-# --- udrv ---------------------------------------------------------------------
-say "udrv: udrvctl bind $bdf; bench_dma_udrv $*"
-if udrvctl bind "$bdf" >/tmp/dma-out 2>&1 && [ "$(driver_of)" = udrv ]; then
-	say "udrv: default domain type now" \
-		"$(cat "/sys/kernel/iommu_groups/${grp##*/}/type" 2>/dev/null || echo '?')"
-	for m in $modes; do
-		# shellcheck disable=SC2046
-		run "udrv ($m)" bench_dma_udrv $(flag "$m") "$@"
-		# shellcheck disable=SC2046
-		run "udrv ($m, held)" bench_dma_udrv $(flag "$m") --hold "$@"
-	done
-	stats=/sys/bus/pci/drivers/udrv/dma_stats
-	[ -r $stats ] && say "udrv: dma_stats after the runs: $(tr "\n" " " <$stats)"
-else
-	cat /tmp/dma-out
-	fail "udrvctl bind $bdf (driver: $(driver_of))"
-fi
+# one_cycle SIZE:REPS...: udrv, then VFIO, every size and mode once.
+one_cycle() {
+	# Whatever the last cycle left the device bound to lets it go first.
+	if [ -e "$dev/driver" ]; then
+		echo "$bdf" >"$dev/driver/unbind"
+		echo >"$dev/driver_override"
+	fi
+	# --- udrv ---------------------------------------------------------------------
+	say "udrv: udrvctl bind $bdf; bench_dma_udrv $*"
+	if udrvctl bind "$bdf" >/tmp/dma-out 2>&1 && [ "$(driver_of)" = udrv ]; then
+		say "udrv: default domain type now" \
+			"$(cat "/sys/kernel/iommu_groups/${grp##*/}/type" 2>/dev/null || echo '?')"
+		for m in $modes; do
+			# shellcheck disable=SC2046
+			run "udrv ($m)" bench_dma_udrv $(flag "$m") "$@"
+			# shellcheck disable=SC2046
+			run "udrv ($m, held)" bench_dma_udrv $(flag "$m") --hold "$@"
+		done
+		stats=/sys/bus/pci/drivers/udrv/dma_stats
+		[ -r $stats ] && say "udrv: dma_stats after the runs: $(tr "\n" " " <$stats)"
+	else
+		cat /tmp/dma-out
+		fail "udrvctl bind $bdf (driver: $(driver_of))"
+	fi
 
-# --- vfio-pci -----------------------------------------------------------------
-say "vfio: vfio-pci; dma_vfio $bdf $*"
-if rebind vfio-pci; then
-	for m in $modes; do
-		# shellcheck disable=SC2046
-		run "vfio ($m)" dma_vfio $(flag "$m") "$bdf" "$@"
-	done
-fi
+	# --- vfio-pci -----------------------------------------------------------------
+	say "vfio: vfio-pci; dma_vfio $bdf $*"
+	if rebind vfio-pci; then
+		for m in $modes; do
+			# shellcheck disable=SC2046
+			run "vfio ($m)" dma_vfio $(flag "$m") "$bdf" "$@"
+		done
+	fi
+}
+
+CYCLES=${DMA_CYCLES:-3}
+c=1
+while [ "$c" -le "$CYCLES" ]; do
+	say "cycle $c of $CYCLES"
+	one_cycle "$@"
+	c=$((c + 1))
+done
 grep -E '^(Mem(Free|Available)|AnonHugePages)' /proc/meminfo | tr -s ' ' | sed 's/^/# at the end: /'
 
 # --- tables -------------------------------------------------------------------
@@ -106,10 +124,20 @@ for m in $modes; do
 		else if (u == "G") n *= 1073741824
 		return n
 	}
-	function v(k) { return (k in r) ? r[k] : "-" }
+	function v(k) { return (k in med) ? med[k] : "-" }
+	# the median of key k over the cycles (few: insertion sort)
+	function median(k,    i, j, t, a, m) {
+		m = cnt[k]
+		for (i = 1; i <= m; i++) a[i] = r[k, i]
+		for (i = 2; i <= m; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+	}
 	function ratio(x, y) { return (x != "-" && y != "-" && y > 0) ? sprintf("%.2f", x / y) : "-" }
 	function per(x, p) { return x != "-" ? sprintf("%.1f", x * 1000 / p) : "-" }
-	{ r[$2] = $3 }
+	{ r[$2, ++cnt[$2]] = $3 }
 	$2 ~ /^(udrv-sg|vfio-map)-/ {
 		s = $2; sub(/^(udrv-sg|vfio-map)-/, "", s); sub(/-held$/, "", s)
 		if (sfx != "") { if (s !~ /-nothp$/) next; sub(/-nothp$/, "", s) }
@@ -117,6 +145,7 @@ for m in $modes; do
 		if (!(s in seen)) { seen[s] = 1; order[++n] = s }
 	}
 	END {
+		for (k in cnt) med[k] = median(k)
 		print ""
 		print "| size | pages | udrv lock+unlock µs | udrv, bus master held µs | vfio map+unmap µs | udrv/vfio | held/vfio |"
 		print "|---|---:|---:|---:|---:|---:|---:|"
