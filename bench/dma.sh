@@ -137,7 +137,7 @@ for m in $modes; do
 	}
 	function ratio(x, y) { return (x != "-" && y != "-" && y > 0) ? sprintf("%.2f", x / y) : "-" }
 	function per(x, p) { return x != "-" ? sprintf("%.1f", x * 1000 / p) : "-" }
-	{ r[$2, ++cnt[$2]] = $3 }
+	{ r[$2, ++cnt[$2]] = $3 + 0 }	# a number, for busybox awk (see irq.sh)
 	$2 ~ /^(udrv-sg|vfio-map)-/ {
 		s = $2; sub(/^(udrv-sg|vfio-map)-/, "", s); sub(/-held$/, "", s)
 		if (sfx != "") { if (s !~ /-nothp$/) next; sub(/-nothp$/, "", s) }
