@@ -58,6 +58,7 @@ def layout(prog):
     want = {
         "WD_PCI_CARDS": _lib.MAX_SCAN, "WD_CARD_ITEMS": _lib.MAX_ITEMS,
         "UDRV_MAX_BARS": _lib.MAX_BARS, "UDRV_MAX_INT_CMDS": _lib.MAX_INT_CMDS,
+        "UDRV_MAX_MULTI": _lib.MAX_MULTI,
         "UDRV_KP_MAX_OPEN_DATA": _lib.KP_MAX_OPEN_DATA,
         "UDRV_KP_MAX_CALL_DATA": _lib.KP_MAX_CALL_DATA,
         "WD_ITEM_MEM": udrv.device.ITEM_MEM, "WD_ITEM_IO": udrv.device.ITEM_IO,
