@@ -11,6 +11,9 @@
 #define S(t)	 printf("%s %zu\n", #t, sizeof(t))
 #define F(t, f)	 printf("%s.%s %zu\n", #t, #f, offsetof(t, f))
 #define C(c)	 printf("%s %llu\n", #c, (unsigned long long)(c))
+/* the agent's ABI structures test_host.py's fake agent fills */
+#define SA(t)	 printf("%s %zu\n", #t, sizeof(struct t))
+#define FA(t, f) printf("%s.%s %zu\n", #t, #f, offsetof(struct t, f))
 
 int main(void)
 {
@@ -61,5 +64,25 @@ int main(void)
 	C(WD_DMA_TO_DEVICE); C(WD_DMA_FROM_DEVICE); C(WD_DMA_TO_FROM_DEVICE);
 	C(DMA_ALLOW_64BIT_ADDRESS);
 	C(WD_STATUS_COUNT);
+
+	SA(udrv_int_enable); FA(udrv_int_enable, hcard);
+	FA(udrv_int_enable, enabled_type);
+	SA(udrv_int_fd); FA(udrv_int_fd, hcard); FA(udrv_int_fd, fd);
+	FA(udrv_int_fd, flags);
+	SA(udrv_int_status); FA(udrv_int_status, count);
+	FA(udrv_int_status, lost); FA(udrv_int_status, stopped);
+	FA(udrv_int_status, last_message); FA(udrv_int_status, vectors);
+	FA(udrv_int_status, enabled_type); FA(udrv_int_status, kp_count);
+	SA(udrv_xlist_prepare); FA(udrv_xlist_prepare, hcard);
+	FA(udrv_xlist_prepare, num); FA(udrv_xlist_prepare, cmds);
+	FA(udrv_xlist_prepare, serial); FA(udrv_xlist_prepare, handle);
+	SA(udrv_xlist_run); FA(udrv_xlist_run, handle);
+	FA(udrv_xlist_run, serial); FA(udrv_xlist_run, num);
+	FA(udrv_xlist_run, cmds);
+	SA(udrv_xlist_free); FA(udrv_xlist_free, handle);
+	FA(udrv_xlist_free, serial);
+	C(UDRV_IOC_INT_ENABLE); C(UDRV_IOC_INT_DISABLE); C(UDRV_IOC_INT_FD);
+	C(UDRV_INT_FD_STATUS); C(UDRV_IOC_XLIST_PREPARE);
+	C(UDRV_IOC_XLIST_RUN); C(UDRV_IOC_XLIST_FREE);
 	return 0;
 }
