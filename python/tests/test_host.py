@@ -347,7 +347,7 @@ def status_fd(dev, agent):
     # for that thread's read, which the agent ends with `stopped` set.
     irq = dev.interrupts()
     got = []
-    th = threading.Thread(target=lambda: got.append(irq.wait_fd()))
+    th = threading.Thread(target=lambda: got.append(irq.wait_fd()), daemon=True)
     th.start()
     deadline = time.monotonic() + 30
     while not irq._sfd_users and th.is_alive() and time.monotonic() < deadline:
