@@ -11,6 +11,9 @@
 #define S(t)	 printf("%s %zu\n", #t, sizeof(t))
 #define F(t, f)	 printf("%s.%s %zu\n", #t, #f, offsetof(t, f))
 #define C(c)	 printf("%s %llu\n", #c, (unsigned long long)(c))
+/* the agent's ABI structures test_host.py's fake agent fills */
+#define SA(t)	 printf("%s %zu\n", #t, sizeof(struct t))
+#define FA(t, f) printf("%s.%s %zu\n", #t, #f, offsetof(struct t, f))
 
 int main(void)
 {
@@ -31,6 +34,9 @@ int main(void)
 	S(WD_TRANSFER); F(WD_TRANSFER, addr); F(WD_TRANSFER, bar);
 	F(WD_TRANSFER, cmd); F(WD_TRANSFER, bytes); F(WD_TRANSFER, options);
 	F(WD_TRANSFER, data);
+	S(WD_TRANSFER_LIST); F(WD_TRANSFER_LIST, hCard);
+	F(WD_TRANSFER_LIST, handle); F(WD_TRANSFER_LIST, serial);
+	F(WD_TRANSFER_LIST, num); F(WD_TRANSFER_LIST, reserved);
 	S(WD_INTERRUPT); F(WD_INTERRUPT, hInterrupt); F(WD_INTERRUPT, options);
 	F(WD_INTERRUPT, cmds); F(WD_INTERRUPT, num_cmds);
 	F(WD_INTERRUPT, hKernelPlugIn); F(WD_INTERRUPT, count);
@@ -44,6 +50,7 @@ int main(void)
 	F(WD_DMA, options); F(WD_DMA, num_pages); F(WD_DMA, pages);
 
 	C(WD_PCI_CARDS); C(WD_CARD_ITEMS); C(UDRV_MAX_BARS); C(UDRV_MAX_INT_CMDS);
+	C(UDRV_MAX_MULTI);
 	C(UDRV_KP_MAX_OPEN_DATA); C(UDRV_KP_MAX_CALL_DATA);
 	C(WD_ITEM_MEM); C(WD_ITEM_IO); C(WD_ITEM_INTERRUPT);
 	C(WD_ITEM_PREFETCHABLE); C(WD_ITEM_64BIT); C(WD_ITEM_MAPPABLE);
@@ -57,5 +64,25 @@ int main(void)
 	C(WD_DMA_TO_DEVICE); C(WD_DMA_FROM_DEVICE); C(WD_DMA_TO_FROM_DEVICE);
 	C(DMA_ALLOW_64BIT_ADDRESS);
 	C(WD_STATUS_COUNT);
+
+	SA(udrv_int_enable); FA(udrv_int_enable, hcard);
+	FA(udrv_int_enable, enabled_type);
+	SA(udrv_int_fd); FA(udrv_int_fd, hcard); FA(udrv_int_fd, fd);
+	FA(udrv_int_fd, flags);
+	SA(udrv_int_status); FA(udrv_int_status, count);
+	FA(udrv_int_status, lost); FA(udrv_int_status, stopped);
+	FA(udrv_int_status, last_message); FA(udrv_int_status, vectors);
+	FA(udrv_int_status, enabled_type); FA(udrv_int_status, kp_count);
+	SA(udrv_xlist_prepare); FA(udrv_xlist_prepare, hcard);
+	FA(udrv_xlist_prepare, num); FA(udrv_xlist_prepare, cmds);
+	FA(udrv_xlist_prepare, serial); FA(udrv_xlist_prepare, handle);
+	SA(udrv_xlist_run); FA(udrv_xlist_run, handle);
+	FA(udrv_xlist_run, serial); FA(udrv_xlist_run, num);
+	FA(udrv_xlist_run, cmds);
+	SA(udrv_xlist_free); FA(udrv_xlist_free, handle);
+	FA(udrv_xlist_free, serial);
+	C(UDRV_IOC_INT_ENABLE); C(UDRV_IOC_INT_DISABLE); C(UDRV_IOC_INT_FD);
+	C(UDRV_INT_FD_STATUS); C(UDRV_IOC_XLIST_PREPARE);
+	C(UDRV_IOC_XLIST_RUN); C(UDRV_IOC_XLIST_FREE);
 	return 0;
 }

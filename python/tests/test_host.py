@@ -10,6 +10,10 @@
   the errors come from the library with its messages, the guards of
   mapped memory (views released, close refused while a derived view
   lives);
+- the status descriptor (status_fd, wait_fd) and prepared transfer
+  lists through the real library, whose ioctls a fake agent answers
+  (fake_agent.py): what reaches the agent, what comes back, argument
+  checks, who closes and frees what;
 - the build backend's wheel.
 
 Run by tests/unit/python.sh (make check-host)."""
@@ -22,6 +26,8 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,6 +35,7 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 from tap import Tap  # noqa: E402
+import fake_agent  # noqa: E402
 
 import udrv  # noqa: E402
 from udrv import Status, _lib  # noqa: E402
@@ -58,6 +65,7 @@ def layout(prog):
     want = {
         "WD_PCI_CARDS": _lib.MAX_SCAN, "WD_CARD_ITEMS": _lib.MAX_ITEMS,
         "UDRV_MAX_BARS": _lib.MAX_BARS, "UDRV_MAX_INT_CMDS": _lib.MAX_INT_CMDS,
+        "UDRV_MAX_MULTI": _lib.MAX_MULTI,
         "UDRV_KP_MAX_OPEN_DATA": _lib.KP_MAX_OPEN_DATA,
         "UDRV_KP_MAX_CALL_DATA": _lib.KP_MAX_CALL_DATA,
         "WD_ITEM_MEM": udrv.device.ITEM_MEM, "WD_ITEM_IO": udrv.device.ITEM_IO,
@@ -85,6 +93,10 @@ def layout(prog):
     }
     bad = [f"{k}: Python {v}, C {c.get(k)}" for k, v in want.items() if c.get(k) != v]
     t.ok(not bad, f"{len(want)} constants as in C" + "".join("\n# " + b for b in bad))
+    bad = fake_agent.check(c)
+    t.ok(not bad, f"the fake agent's {len(fake_agent.STRUCTS)} ABI structures as in C"
+         + "".join("\n# " + b for b in bad))
+    return c
 
 
 def statuses():
@@ -210,10 +222,157 @@ def wheel():
              f"build backend: {name} with the {len(pkg)} modules, RECORD hashes right")
 
 
+class FakeHandles:
+    """The library, but with the handles the fake agent answers to (a fake
+    device has neither a /dev/udrv descriptor nor a card)."""
+
+    def __init__(self, real):
+        self._real = real
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def WDC_GetWDHandle(self):
+        return fake_agent.HWD
+
+    def WDC_GetCardHandle(self, handle):
+        return fake_agent.HCARD
+
+
+def with_fake_agent(c, what, fn):
+    """fn(dev, agent) on a fake device whose ioctls go to a FakeAgent."""
+    mem = (ctypes.c_uint8 * 4096)()
+    dev = udrv.Device._from_handle(_lib.lib.udrv_test_fake_device(ctypes.addressof(mem), 4096))
+    mods = (udrv.interrupt, udrv.transfer)
+    real = [m.lib for m in mods]
+    for m in mods:
+        m.lib = FakeHandles(m.lib)
+    try:
+        with fake_agent.FakeAgent(c) as agent:
+            t.guard(what, fn, dev, agent)
+            dev.close()
+    finally:
+        for m, r in zip(mods, real):
+            m.lib = r
+
+
+def fd_open(fd):
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def transfer_lists(dev, agent):
+    R, W = udrv.read_cmd, udrv.write_cmd
+    n = len(agent.calls)
+    t.raises(TypeError, None, "transfer_list: a command that is no Cmd",
+             dev.transfer_list, [R(0, 0), (0x112, 0, 0, 0, 0)], contains="command 1")
+    t.raises(ValueError, None, "transfer_list: a write value too wide for 16 bits",
+             dev.transfer_list, [W(0, 4, 0x10000, 16)], contains="16 bits")
+    t.ok(len(agent.calls) == n, f"neither reached the agent ({agent.calls[n:]})")
+    t.raises(udrv.WDError, Status.WD_INVALID_PARAMETER, "an empty list: the library refuses",
+             dev.transfer_list, [], contains="0 commands")
+    agent.regs[0, 0] = 0x010000ed
+    cmds = [R(0, 0), W(0, 4, 0x12345678), R(0, 4), W(0, 8, 0xab, 8), R(0, 8, 8), R(0, 16, 64)]
+    with dev.transfer_list(cmds) as xl:
+        t.ok(agent.calls[-1] == "UDRV_IOC_XLIST_PREPARE" and xl.prepared and len(xl) == 6
+             and list(agent.lists.values())[0][1] == [(c.cmd, c.bar, c.addr) for c in cmds],
+             f"prepared: the 6 commands reached the agent: {xl}")
+        agent.regs[0, 16] = 0x0102030405060708
+        v = xl.run()
+        t.ok(v == (0x010000ed, None, 0x12345678, None, 0xab, 0x0102030405060708),
+             f"run(): the values read, None for the writes: {v}")
+        v = xl.run([0xdeadbeef, 0x5a])
+        t.ok(v[2] == 0xdeadbeef and v[4] == 0x5a and agent.regs[0, 4] == 0xdeadbeef,
+             f"run(values): the writes store the new values: {v}")
+        v = xl.run()
+        t.ok(agent.regs[0, 4] == 0xdeadbeef and v[2] == 0xdeadbeef,
+             "run() again keeps the last values given")
+        runs = agent.calls.count("UDRV_IOC_XLIST_RUN")
+        t.raises(ValueError, None, "run(values): one value for two writes", xl.run, [1],
+                 contains="1 values for 2 write commands")
+        t.raises(ValueError, None, "run(values): too wide for 8 bits", xl.run, [1, 256],
+                 contains="8 bits")
+        t.raises(TypeError, None, "run(values): not an integer", xl.run, ["x", 1])
+        t.ok(agent.calls.count("UDRV_IOC_XLIST_RUN") == runs,
+             "none of the refused runs reached the agent")
+        stale = _lib.WD_TRANSFER_LIST.from_buffer_copy(xl._c)
+    t.ok(agent.calls[-1] == "UDRV_IOC_XLIST_FREE" and not agent.lists and not xl.prepared,
+         "the end of the with block frees the list in the agent")
+    t.raises(udrv.WDError, Status.WD_INVALID_HANDLE, "run() after free", xl.run,
+             contains="freed")
+    st = _lib.lib.WD_MultiTransferRun(fake_agent.HWD, ctypes.byref(stale), xl._cmds)
+    t.ok(st == Status.WD_INVALID_HANDLE and agent.calls[-1] == "UDRV_IOC_XLIST_RUN" and
+         "not prepared" in udrv.errors.error(st, "").message,
+         f"a copy of the freed list: the library's error: {udrv.errors.error(st, '')}")
+    n = len(agent.calls)
+    xl.close()
+    t.ok(len(agent.calls) == n, "a second close does not free again")
+    xl2 = dev.transfer_list([R(0, 0)])
+    dev.close()
+    t.ok(agent.calls[-1] == "UDRV_IOC_XLIST_FREE" and not xl2.prepared,
+         "the device's close frees the lists still prepared")
+
+
+def status_fd(dev, agent):
+    n = len(agent.calls)
+    with dev.interrupts(udrv.MSI) as irq:
+        fd = irq.status_fd()
+        t.ok(fd == agent.fds[0] and irq.status_fd() == fd and
+             agent.calls[n:] == ["UDRV_IOC_INT_ENABLE", "UDRV_IOC_INT_FD"],
+             f"status_fd(): WD_IntStatusFd once, the same descriptor after ({fd})")
+        agent.post(count=3, lost=1, vectors=1)
+        s = irq.wait_fd()
+        t.ok((s.count, s.lost, s.stopped, s.vectors) == (3, 1, 0, 1),
+             f"wait_fd(): what the read returned: {s}")
+        agent.post(count=4)
+        s = irq.wait_fd(timeout=10)
+        t.ok(s.count == 4, f"wait_fd(10) with an interrupt there: count {s.count}")
+        t.raises(udrv.WDTimeout, Status.WD_TIME_OUT, "wait_fd(0.05) with nothing there",
+                 irq.wait_fd, 0.05)
+        agent.post(count=4, stopped=1)
+        s = irq.wait_fd()
+        t.ok(s.stopped == 1 and s.count == 4, f"a stopped status is returned as such: {s}")
+    t.ok(agent.calls[-1] == "UDRV_IOC_INT_DISABLE" and not fd_open(fd),
+         "the end of the with block disables and closes the descriptor")
+    t.raises(udrv.WDError, Status.WD_INTERRUPT_NOT_ENABLED, "status_fd() after close",
+             irq.status_fd)
+    # (a timeout: were the descriptor still there, the read would block)
+    t.raises(udrv.WDError, Status.WD_INTERRUPT_NOT_ENABLED, "wait_fd() after close",
+             irq.wait_fd, 5)
+
+    # A close while another thread waits on the descriptor leaves it open
+    # for that thread's read, which the agent ends with `stopped` set.
+    irq = dev.interrupts()
+    got = []
+    th = threading.Thread(target=lambda: got.append(irq.wait_fd()), daemon=True)
+    th.start()
+    deadline = time.monotonic() + 30
+    while not irq._sfd_users and th.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    fd = agent.fds[-1]
+    irq.close()
+    still = fd_open(fd)
+    agent.post(count=0, stopped=1, vectors=0)
+    th.join(30)
+    t.ok(still and got and got[0].stopped == 1 and not fd_open(fd),
+         f"close() during wait_fd() in a thread: the descriptor stays open for its read "
+         f"({still}), which returns {got[0] if got else 'nothing'}, then is closed")
+    irq2 = dev.interrupts()
+    fd = irq2.status_fd()
+    dev.close()
+    t.ok(not fd_open(fd) and agent.calls[-1] == "UDRV_IOC_INT_DISABLE",
+         "the device's close disables and closes the descriptor")
+
+
 def main():
-    layout(sys.argv[1])
+    c = layout(sys.argv[1])
     statuses()
     fake_device()
+    with_fake_agent(c, "transfer lists", transfer_lists)
+    with_fake_agent(c, "status descriptor", status_fd)
     slots()
     no_agent()
     wheel()

@@ -3,13 +3,17 @@
 """The udrv Python binding against QEMU's edu device, in the VM
 (tests/vm/t_python.sh runs it; vm/run --python gives the guest Python):
 registers through the mapping, config space, interrupts (MSI and INTx
-with IRQ-time commands), a DMA round trip through edu's engine, the edu
+with IRQ-time commands; wait() and the status descriptor's wait_fd()),
+prepared transfer lists, a DMA round trip through edu's engine, the edu
 Kernel PlugIn in the kernel and in user mode, and the errors.  TAP."""
 
+import ctypes
 import os
+import select
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -126,6 +130,113 @@ def interrupts(dev):
              f"raise 0x4000: status read at IRQ time {s.values}, count {s.count}")
         t.ok(pending == 0, f"acknowledged in the kernel: status now 0x{pending:x}")
     quiet(bar)
+
+
+def ready(fd):
+    """The status descriptor is readable (an interrupt is there): a
+    guard, so that a lost interrupt fails the test instead of hanging it."""
+    return bool(select.select([fd], [], [], 10)[0])
+
+
+def status_descriptor(dev):
+    bar = dev.bar(0)
+    quiet(bar)
+    with dev.interrupts(udrv.MSI) as irq:
+        bar.write32(IRQ_RAISE, 1)
+        s1 = irq.wait(timeout=10)
+        bar.write32(IRQ_ACK, 1)
+        fd = irq.status_fd()
+        t.ok(fd >= 0 and irq.status_fd() == fd and not ready_now(fd),
+             f"status_fd(): descriptor {fd}, the same on a second call, not readable "
+             f"with nothing raised")
+        bar.write32(IRQ_RAISE, 1)
+        if t.ok(ready(fd), "raise 1: the status descriptor becomes readable"):
+            s2 = irq.wait_fd()
+            bar.write32(IRQ_ACK, 1)
+            t.ok(s2.count == s1.count + 1 and s2.lost == 0 and not s2.stopped and
+                 s2.vectors == 1 and s2.enabled_type == s1.enabled_type,
+                 f"wait_fd() after wait(): count {s1.count} then {s2.count}, lost "
+                 f"{s2.lost}, stopped {s2.stopped}, vectors {s2.vectors}")
+        t.raises(udrv.WDTimeout, Status.WD_TIME_OUT,
+                 "wait() after wait_fd() took the interrupt: the same cursor, times out",
+                 irq.wait, 0.1)
+        bar.write32(IRQ_RAISE, 1)
+        s3 = irq.wait(timeout=10)
+        bar.write32(IRQ_ACK, 1)
+        t.raises(udrv.WDTimeout, Status.WD_TIME_OUT,
+                 f"wait() took interrupt {s3.count}: wait_fd(0.1) times out", irq.wait_fd, 0.1)
+
+        # Interrupts disabled while a thread waits on the descriptor.
+        got = []
+        th = threading.Thread(target=lambda: got.append(irq.wait_fd()), daemon=True)
+        th.start()
+        deadline = time.monotonic() + 30
+        while not irq._sfd_users and th.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        irq.close()
+        th.join(30)
+        t.ok(got and got[0].stopped == 1 and got[0].count == s3.count,
+             f"close() while a thread is in wait_fd(): it returns stopped "
+             f"{got[0].stopped if got else '(nothing)'}, count "
+             f"{got[0].count if got else '-'}")
+    t.ok(not fd_open(fd), f"descriptor {fd} closed with the interrupts")
+    t.raises(udrv.WDError, Status.WD_INTERRUPT_NOT_ENABLED, "wait_fd() after disable",
+             irq.wait_fd, 1)
+
+    cmds = [udrv.read_cmd(0, IRQ_STATUS), udrv.mask_cmd(0xffffffff),
+            udrv.write_cmd(0, IRQ_ACK, 0xffffffff)]
+    with dev.interrupts(udrv.INTX, cmds, copy=True) as irq:
+        fd = irq.status_fd()
+        bar.write32(IRQ_RAISE, 0x4000)
+        if t.ok(ready(fd), "INTx, raise 0x4000: the status descriptor becomes readable"):
+            s = irq.wait_fd()
+            t.ok(s.count == 1 and s.values == (0x4000, None, None),
+                 f"wait_fd(): the status read at IRQ time {s.values}, count {s.count}")
+    quiet(bar)
+
+
+def ready_now(fd):
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+def fd_open(fd):
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def transfer_lists(dev):
+    R, W = udrv.read_cmd, udrv.write_cmd
+    with dev.transfer_list([R(0, ID)] * 4) as xl:
+        v = xl.run()
+        t.ok(v == (0x010000ed,) * 4, f"a prepared list of 4 reads of the ID: "
+                                     f"{' '.join(f'0x{x:08x}' for x in v)}")
+        t.ok(xl.run() == v, "run again: the same")
+    good = 0
+    with dev.transfer_list([W(0, LIVENESS, 0x12345678), R(0, LIVENESS), R(0, ID)]) as xl:
+        v = xl.run()
+        t.ok(v == (None, 0x12345678 ^ 0xffffffff, 0x010000ed),
+             f"write 0x12345678 to liveness, read it back, read the ID: {v}")
+        for x in (0xdeadbeef, 0, 0xffffffff, 0x0badf00d):
+            v = xl.run([x])
+            good += v[1] == x ^ 0xffffffff and v[2] == 0x010000ed
+        stale = udrv._lib.WD_TRANSFER_LIST.from_buffer_copy(xl._c)
+    t.ok(good == 4, f"run(values): 4 new values written, each read back complemented ({good})")
+    t.ok(dev.bar(0).read32(LIVENESS) == 0x0badf00d ^ 0xffffffff,
+         "the last value run wrote is in the register")
+    t.raises(udrv.WDError, Status.WD_INVALID_HANDLE, "run() of a freed list", xl.run,
+             contains="freed")
+    lib = udrv._lib.lib
+    st = lib.WD_MultiTransferRun(lib.WDC_GetWDHandle(), ctypes.byref(stale), xl._cmds)
+    e = udrv.errors.error(st, "WD_MultiTransferRun")
+    t.ok(st == Status.WD_INVALID_HANDLE and "not prepared" in e.message,
+         f"a copy of the freed list, run by the library: refused by the agent: {e}")
+    t.raises(udrv.WDError, None, "a read beyond BAR0: refused at prepare",
+             dev.transfer_list, [R(0, ID), R(0, 1 << 20)], contains="command 1 of 2")
+    t.raises(udrv.WDError, Status.WD_INVALID_PARAMETER, "an empty list",
+             dev.transfer_list, [])
 
 
 def edu_dma(bar, src, dst, n, to_ram):
@@ -304,7 +415,10 @@ def main():
     with udrv.open(*EDU) as dev:
         t.ok(dev.slot == edus[0] or dev.slot in edus, f"udrv.open(0x1234, 0x11e8): {dev}")
         for name, fn in (("registers", registers), ("config", config),
-                         ("interrupts", interrupts), ("dma", dma), ("errors", errors)):
+                         ("interrupts", interrupts),
+                         ("status descriptor", status_descriptor),
+                         ("transfer lists", transfer_lists), ("dma", dma),
+                         ("errors", errors)):
             t.guard(name, fn, dev)
         if os.path.exists(KO):
             t.guard("kernel plugin", kernel_plugin, dev)

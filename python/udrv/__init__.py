@@ -21,6 +21,7 @@ from .errors import Status, WDError, WDTimeout, status_str
 from .interrupt import (INTX, MSI, MSIX, Cmd, Interrupts, IntStatus, mask_cmd,
                         read_cmd, write_cmd)
 from .kp import KernelPlugIn, use_user_mode
+from .transfer import TransferList
 
 __version__ = "0.1.0"
 
@@ -38,4 +39,5 @@ __all__ = [
     "ALLOW_64BIT_ADDRESS", "Status", "WDError", "WDTimeout", "status_str",
     "Interrupts", "IntStatus", "Cmd", "INTX", "MSI", "MSIX", "read_cmd",
     "write_cmd", "mask_cmd", "KernelPlugIn", "use_user_mode", "barrier",
+    "TransferList",
 ]

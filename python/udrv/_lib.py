@@ -14,6 +14,7 @@ MAX_BARS = 6
 MAX_ITEMS = 8
 MAX_SCAN = 256
 MAX_INT_CMDS = 16
+MAX_MULTI = 4096
 KP_MAX_OPEN_DATA = 4096
 KP_MAX_CALL_DATA = 64 * 1024
 
@@ -57,6 +58,11 @@ class WD_TRANSFER(ctypes.Structure):
                 ("options", u32), ("data", _TransferData)]
 
 
+class WD_TRANSFER_LIST(ctypes.Structure):
+    _fields_ = [("hCard", u32), ("handle", u32), ("serial", u64), ("num", u32),
+                ("reserved", u32)]
+
+
 class WD_INTERRUPT(ctypes.Structure):
     _fields_ = [("hInterrupt", u32), ("options", u32),
                 ("cmds", ctypes.POINTER(WD_TRANSFER)), ("num_cmds", u32),
@@ -78,7 +84,8 @@ class WD_DMA(ctypes.Structure):
 
 
 STRUCTS = (WD_PCI_SLOT, WD_PCI_ID, WDC_PCI_SCAN_RESULT, WD_ITEM,
-           WD_PCI_CARD_INFO, WD_TRANSFER, WD_INTERRUPT, WD_DMA_PAGE, WD_DMA)
+           WD_PCI_CARD_INFO, WD_TRANSFER, WD_TRANSFER_LIST, WD_INTERRUPT,
+           WD_DMA_PAGE, WD_DMA)
 
 DEV = ctypes.c_void_p           # WDC_DEVICE_HANDLE
 P = ctypes.POINTER
@@ -110,6 +117,12 @@ PROTOTYPES = {
     "WD_IntCount": (u32, [ctypes.c_int, P(WD_INTERRUPT)]),
     "WD_IntDisable": (u32, [ctypes.c_int, P(WD_INTERRUPT)]),
     "WD_IntFd": (ctypes.c_int, [ctypes.c_int, P(WD_INTERRUPT)]),
+    "WD_IntStatusFd": (ctypes.c_int, [ctypes.c_int, P(WD_INTERRUPT)]),
+    "WD_IntWaitFd": (u32, [ctypes.c_int, P(WD_INTERRUPT)]),
+    "WD_MultiTransferPrepare": (u32, [ctypes.c_int, u32, P(WD_TRANSFER), u32,
+                                      P(WD_TRANSFER_LIST)]),
+    "WD_MultiTransferRun": (u32, [ctypes.c_int, P(WD_TRANSFER_LIST), P(WD_TRANSFER)]),
+    "WD_MultiTransferFree": (u32, [ctypes.c_int, P(WD_TRANSFER_LIST)]),
     "WDC_DMASetMask": (u32, [DEV, ctypes.c_uint]),
     "WDC_DMAContigBufLock": (u32, [DEV, P(VOIDP), u32, ctypes.c_size_t, P(P(WD_DMA))]),
     "WDC_DMASGBufLock": (u32, [DEV, VOIDP, u32, ctypes.c_size_t, P(P(WD_DMA))]),

@@ -122,8 +122,8 @@ class Device:
     """An open device (WDC_PciDeviceOpen).
 
     slot, info (CardInfo), bars (index -> Bar, active BARs only), bar(i),
-    cfg (config space); interrupts(), dma_contig(), dma_sg(),
-    dma_set_mask(), kernel_plugin(); close()."""
+    cfg (config space); interrupts(), transfer_list(), dma_contig(),
+    dma_sg(), dma_set_mask(), kernel_plugin(); close()."""
 
     def __init__(self, slot, _handle=None):
         self.slot = slot
@@ -202,10 +202,16 @@ class Device:
             raise WDError(Status.WD_INVALID_HANDLE, f"device {self.slot} is closed", call)
         return self._handle
 
-    # --- interrupts, DMA, Kernel PlugIn (their own modules) ---------------
+    # --- interrupts, transfer lists, DMA, Kernel PlugIn (their modules) ---
     def interrupts(self, types=0, cmds=(), copy=False):
         from .interrupt import Interrupts
         return Interrupts(self, types, cmds, copy)
+
+    def transfer_list(self, cmds):
+        """WD_MultiTransferPrepare: a TransferList of read_cmd() and
+        write_cmd() commands, checked once; run() returns the values read."""
+        from .transfer import TransferList
+        return TransferList(self, cmds)
 
     def dma_set_mask(self, bits):
         """WDC_DMASetMask: the device reaches `bits` address bits."""

@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: MIT
 """Interrupts of an open device: WD_IntEnable, then a blocking wait
-(WD_IntWait) or an iterator of wake-ups; fileno() for select/poll.
+(WD_IntWait, or WD_IntWaitFd on the object's status descriptor) or an
+iterator of wake-ups; fileno() for select/poll.
 
 The wait is a foreign call, which releases the GIL: other Python threads
 run meanwhile."""
 
 import ctypes
+import os
+import select
+import threading
 from collections import namedtuple
 
 from . import _lib
@@ -63,6 +67,14 @@ class Interrupts:
     def __init__(self, dev, types=0, cmds=(), copy=False):
         self._dev = dev
         self._hwd = lib.WDC_GetWDHandle()
+        # The status descriptor (WD_IntStatusFd), opened on first use.  A
+        # close while wait_fd() uses it in another thread leaves it to
+        # that thread to close, so that its read() never meets a closed
+        # or reused descriptor number.
+        self._sfd = None
+        self._sfd_lock = threading.Lock()
+        self._sfd_users = 0
+        self._sfd_stale = None
         cmds = list(cmds)
         self._cmds = (_lib.WD_TRANSFER * max(len(cmds), 1))()
         for t, c in zip(self._cmds, cmds):
@@ -139,15 +151,84 @@ class Interrupts:
             raise error(Status.WD_OPERATION_FAILED, "WD_IntFd")
         return fd
 
+    # --- the status descriptor -------------------------------------------
+    def _sfd_enter(self, call):
+        with self._sfd_lock:
+            if self._sfd is None:
+                if not self._c.hInterrupt:
+                    raise WDError(Status.WD_INTERRUPT_NOT_ENABLED,
+                                  "interrupts are disabled", call)
+                fd = lib.WD_IntStatusFd(self._hwd, ctypes.byref(self._c))
+                if fd < 0:
+                    raise error(Status.WD_OPERATION_FAILED, "WD_IntStatusFd")
+                self._sfd = fd
+            self._sfd_users += 1
+            return self._sfd
+
+    def _sfd_leave(self):
+        fd = None
+        with self._sfd_lock:
+            self._sfd_users -= 1
+            if not self._sfd_users:
+                fd, self._sfd_stale = self._sfd_stale, None
+        if fd is not None:
+            os.close(fd)
+
+    def _sfd_drop(self):
+        with self._sfd_lock:
+            fd, self._sfd = self._sfd, None
+            if fd is not None and self._sfd_users:
+                fd, self._sfd_stale = None, fd
+        if fd is not None:
+            os.close(fd)
+
+    def status_fd(self):
+        """WD_IntStatusFd: the object's status descriptor (opened on first
+        use, closed by close()): readable (select/poll) when wait_fd()
+        would return at once.  Do not close or read it yourself."""
+        fd = self._sfd_enter("WD_IntStatusFd")
+        self._sfd_leave()
+        return fd
+
+    def wait_fd(self, timeout=None):
+        """WD_IntWaitFd: wait() through the status descriptor, one read()
+        per wake-up; the same IntStatus and the same cursor as wait() (an
+        interrupt one returned, the other does not return again).  With a
+        timeout (seconds) the descriptor is polled first (a second system
+        call): WDTimeout when it passes.  Without one the read blocks until
+        an interrupt comes or the interrupts are disabled (close() in
+        another thread: an IntStatus with stopped set); Ctrl-C gets through
+        only then."""
+        fd = self._sfd_enter("WD_IntWaitFd")
+        try:
+            if timeout is not None:
+                ms = max(1, round(timeout * 1000))
+                p = select.poll()
+                p.register(fd, select.POLLIN)
+                if not p.poll(ms):
+                    raise WDTimeout(Status.WD_TIME_OUT,
+                                    f"no interrupt within {ms} ms (status descriptor "
+                                    f"{fd})", "WD_IntWaitFd")
+            check(lib.WD_IntWaitFd(fd, ctypes.byref(self._c)), "WD_IntWaitFd")
+            return self._status()
+        finally:
+            self._sfd_leave()
+
+    # --- the end ------------------------------------------------------------
     def _close(self):
-        if self._c.hInterrupt:
-            check(lib.WD_IntDisable(self._hwd, ctypes.byref(self._c)), "WD_IntDisable")
-            self._c.hInterrupt = 0
+        try:
+            if self._c.hInterrupt:
+                check(lib.WD_IntDisable(self._hwd, ctypes.byref(self._c)),
+                      "WD_IntDisable")
+                self._c.hInterrupt = 0
+        finally:
+            # after the disable: a wait_fd() blocked on it returns stopped
+            self._sfd_drop()
         if self in self._dev._children:
             self._dev._children.remove(self)
 
     def close(self):
-        """WD_IntDisable."""
+        """WD_IntDisable; closes the status descriptor."""
         self._close()
 
     def __enter__(self):
