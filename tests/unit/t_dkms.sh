@@ -7,14 +7,8 @@
 # command dkms.conf gives DKMS (its MAKE[0], evaluated as DKMS does). The
 # tree is moved before it is built, as DKMS copies it to its build area.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
+# shellcheck source=tests/unit/tap-lib.bash
+. "$(dirname "$0")/tap-lib.bash"
 
 version=$(sed -n 's/^VERSION *:= *//p' "$top/Makefile")
 make -s -C "$top" dkms-src DESTDIR="$tmp/root" >"$tmp/log" 2>&1

@@ -9,18 +9,8 @@
 # by gen reproduces the project; bad arguments are refused.  Template
 # breakage shows here without a VM (the VM suite runs the result on edu).
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+# shellcheck source=tests/unit/tap-lib.bash
+. "$(dirname "$0")/tap-lib.bash"
 # show LOG: its end, as TAP comments
 show() { tail -n 25 "$1" | sed 's/^/# /'; }
 

@@ -3,14 +3,8 @@
 # driver compiles and links against the installed headers and library
 # through pkg-config, exactly as a user would build it.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
+# shellcheck source=tests/unit/tap-lib.bash
+. "$(dirname "$0")/tap-lib.bash"
 
 make -s -C "$top" install DESTDIR="$tmp" PREFIX=/usr >"$tmp/log" 2>&1
 ok $? "make install DESTDIR=... PREFIX=/usr"

@@ -6,18 +6,8 @@
 # sample) builds in both.  The kernel half needs kernel headers (a
 # Debian cloud kernel's, as for udrv.ko); without them it is skipped.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+# shellcheck source=tests/unit/tap-lib.bash
+. "$(dirname "$0")/tap-lib.bash"
 
 kdir=$(ls -d /lib/modules/*-cloud-amd64/build 2>/dev/null | sort | head -1)
 ver=$(basename "$(dirname "$kdir" 2>/dev/null)" 2>/dev/null)
