@@ -16,14 +16,12 @@
 #include <stdlib.h>
 #include "udrv_internal.h"
 
-/* In range (without overflow) and naturally aligned on a mapped BAR. */
-#define FAST_OK(dev, bar, off, w) \
-	((dev) && (bar) < UDRV_MAX_BARS && (dev)->bar[bar].map && \
-	 (off) < (dev)->bar[bar].len && (w) <= (dev)->bar[bar].len - (off) && \
-	 !((off) & ((w) - 1)))
-
-#define REG(dev, bar, off, type) \
-	((volatile type *)((char *)(dev)->bar[bar].map + (off)))
+/*
+ * The fast path's test is the in-line one's, udrv_inline_bar() of
+ * <udrv/wdc_inline.h>: in range (without overflow) and naturally aligned
+ * on a mapped BAR.  One definition, so that the two cannot disagree.
+ */
+#define REG(b, off, type) ((volatile type *)((char *)(b)->map + (off)))
 
 /* The checks and messages are common/wdc_check.h's, shared with udrv.ko */
 #define UDRV_CHECK_FAIL(st, ...) udrv_fail(st, __VA_ARGS__)
@@ -68,7 +66,8 @@ static uint32_t xfer_fail(const char *fn, WDC_DEVICE_HANDLE dev, uint32_t st)
 
 /*
  * A single access that did not take the fast path: an error, or a BAR
- * without a mapping (FAST_OK covers every valid access to a mapped one).
+ * without a mapping (udrv_inline_bar() takes every valid access to a
+ * mapped one).
  */
 static uint32_t slow_access(const char *fn, WDC_DEVICE_HANDLE dev,
 			    uint32_t bar, uint64_t off, uint32_t w, void *val,
@@ -100,8 +99,11 @@ static uint32_t slow_access(const char *fn, WDC_DEVICE_HANDLE dev,
 uint32_t (WDC_ReadAddr##bits)(WDC_DEVICE_HANDLE dev, uint32_t bar,	\
 			      uint64_t off, uint##bits##_t *val)	\
 {									\
-	if (val && FAST_OK(dev, bar, off, (bits) / 8)) {		\
-		*val = *REG(dev, bar, off, uint##bits##_t);		\
+	const struct udrv_bar *b = udrv_inline_bar(dev, bar, off,	\
+						   (bits) / 8);		\
+									\
+	if (val && b) {							\
+		*val = *REG(b, off, uint##bits##_t);			\
 		return WD_STATUS_SUCCESS;				\
 	}								\
 	return slow_access(__func__, dev, bar, off, (bits) / 8, val,	\
@@ -110,8 +112,11 @@ uint32_t (WDC_ReadAddr##bits)(WDC_DEVICE_HANDLE dev, uint32_t bar,	\
 uint32_t (WDC_WriteAddr##bits)(WDC_DEVICE_HANDLE dev, uint32_t bar,	\
 			       uint64_t off, uint##bits##_t val)	\
 {									\
-	if (FAST_OK(dev, bar, off, (bits) / 8)) {			\
-		*REG(dev, bar, off, uint##bits##_t) = val;		\
+	const struct udrv_bar *b = udrv_inline_bar(dev, bar, off,	\
+						   (bits) / 8);		\
+									\
+	if (b) {							\
+		*REG(b, off, uint##bits##_t) = val;			\
 		return WD_STATUS_SUCCESS;				\
 	}								\
 	return slow_access(__func__, dev, bar, off, (bits) / 8, &val,	\
