@@ -2,8 +2,18 @@
 """TAP lines in the format of tests/vm/common/tap.c: "ok N - PROG: what",
 "not ok N - ...", "ok N - ... # SKIP", then "1..N"."""
 
+import os
 import sys
 import traceback
+
+
+def fd_open(fd):
+    """True while fd is an open descriptor (the tests check who closes it)."""
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
 
 
 class Tap:

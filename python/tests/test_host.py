@@ -34,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
-from tap import Tap  # noqa: E402
+from tap import Tap, fd_open  # noqa: E402
 import fake_agent  # noqa: E402
 
 import udrv  # noqa: E402
@@ -254,14 +254,6 @@ def with_fake_agent(c, what, fn):
     finally:
         for m, r in zip(mods, real):
             m.lib = r
-
-
-def fd_open(fd):
-    try:
-        os.fstat(fd)
-        return True
-    except OSError:
-        return False
 
 
 def transfer_lists(dev, agent):

@@ -17,7 +17,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tap import Tap  # noqa: E402
+from tap import Tap, fd_open  # noqa: E402
 
 import udrv  # noqa: E402
 from udrv import Status  # noqa: E402
@@ -197,14 +197,6 @@ def status_descriptor(dev):
 
 def ready_now(fd):
     return bool(select.select([fd], [], [], 0)[0])
-
-
-def fd_open(fd):
-    try:
-        os.fstat(fd)
-        return True
-    except OSError:
-        return False
 
 
 def transfer_lists(dev):
