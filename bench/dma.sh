@@ -116,7 +116,7 @@ for m in $modes; do
 	else
 		echo "Buffers madvise(MADV_NOHUGEPAGE) (4 KiB pages only), $(uname -r):"
 	fi
-	awk -v sfx="$sfx" '
+	awk -v sfx="$sfx" "$MEDIAN_AWK"'
 	function bytes(s,   n, u) {
 		n = s + 0; u = substr(s, length(s))
 		if (u == "K") n *= 1024
@@ -125,19 +125,9 @@ for m in $modes; do
 		return n
 	}
 	function v(k) { return (k in med) ? med[k] : "-" }
-	# the median of key k over the cycles (few: insertion sort)
-	function median(k,    i, j, t, a, m) {
-		m = cnt[k]
-		for (i = 1; i <= m; i++) a[i] = r[k, i]
-		for (i = 2; i <= m; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
-	}
 	function ratio(x, y) { return (x != "-" && y != "-" && y > 0) ? sprintf("%.2f", x / y) : "-" }
 	function per(x, p) { return x != "-" ? sprintf("%.1f", x * 1000 / p) : "-" }
-	{ r[$2, ++cnt[$2]] = $3 + 0 }	# a number, for busybox awk (see irq.sh)
+	{ r[$2, ++cnt[$2]] = $3 + 0 }	# a number (see MEDIAN_AWK)
 	$2 ~ /^(udrv-sg|vfio-map)-/ {
 		s = $2; sub(/^(udrv-sg|vfio-map)-/, "", s); sub(/-held$/, "", s)
 		if (sfx != "") { if (s !~ /-nothp$/) next; sub(/-nothp$/, "", s) }

@@ -35,7 +35,7 @@ print_table() {
 	echo
 	echo "| path | mechanism | interrupts/s (median) | min-max over the cycles | vs uio | vs kernel |"
 	echo "|---|---|---:|---:|---:|---:|"
-	awk '
+	awk "$MEDIAN_AWK"'
 	function desc(n) {
 		if (n == "uio") return "uio_pci_generic: INTx, read() /dev/uioN, unmask by config write"
 		if (n == "vfio") return "vfio-pci: MSI, read() on an eventfd"
@@ -45,20 +45,9 @@ print_table() {
 		return ""
 	}
 	function ratio(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "-" }
-	# median of the k rates of name n (k small: insertion sort)
-	function median(n,    i, j, k, t, v) {
-		k = cnt[n]
-		for (i = 1; i <= k; i++) v[i] = r[n, i]
-		for (i = 2; i <= k; i++)
-			for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-			}
-		lo[n] = v[1]; hi[n] = v[k]
-		return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
-	}
 	{
 		if (!($2 in cnt)) order[++names] = $2
-		r[$2, ++cnt[$2]] = $3 + 0	# a number: busybox awk would compare what a function returns as text
+		r[$2, ++cnt[$2]] = $3 + 0	# a number (see MEDIAN_AWK)
 	}
 	END {
 		for (i = 1; i <= names; i++) med[order[i]] = median(order[i])
@@ -90,6 +79,9 @@ print_table() {
 	}' "$RES"
 }
 
+# shellcheck source-path=SCRIPTDIR source=edu-guest.sh
+. "$(dirname "$0")/edu-guest.sh"
+
 # IRQ_TABLE=FILE: only the table of FILE's RESULT lines (the host tests
 # check the arithmetic this way, under the guest's busybox awk).
 if [ -n "${IRQ_TABLE:-}" ]; then
@@ -103,9 +95,6 @@ RES=/tmp/irq-results
 : >"$RES"
 : >/tmp/irq-latency
 failed=0
-
-# shellcheck source-path=SCRIPTDIR source=edu-guest.sh
-. "$(dirname "$0")/edu-guest.sh"
 
 find_edu || exit 1
 say "edu at $bdf, $N round trips per round, kernel $(uname -r)"
